@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs dualnet with everything it needs on a fresh machine:
+#   ./install.sh                 the package, its tests' needs, and the JAX and PyTorch backends
+#   ./install.sh --tensorflow-only   the same without JAX and PyTorch
+# Run as root, it also installs Fashion-MNIST from Debian (package dataset-fashion-mnist).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+backends=yes
+for arg in "$@"; do
+    case "$arg" in
+        --tensorflow-only) backends=no ;;
+        -h|--help) sed -n 2,5p "$0"; exit 0 ;;
+        *) echo "install.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+PYTHON=${PYTHON:-python3}
+if [ "$backends" = yes ]; then
+    # torch first and pinned to its CPU build, so nothing later pulls a CUDA build.
+    "$PYTHON" -m pip install --quiet "torch==2.13.0"
+    "$PYTHON" -m pip install --quiet -e ".[test,jax,torch]"
+else
+    "$PYTHON" -m pip install --quiet -e ".[test]"
+fi
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    if ! dpkg -s dataset-fashion-mnist >/dev/null 2>&1; then
+        (apt-get install -y -q dataset-fashion-mnist || { apt-get update -q && apt-get install -y -q dataset-fashion-mnist; }) \
+            || echo "install.sh: could not install dataset-fashion-mnist; dualnet will download Fashion-MNIST when first needed" >&2
+    fi
+fi
+echo "dualnet installed: try 'dualnet list'"

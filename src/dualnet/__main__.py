@@ -1,0 +1,3 @@
+from dualnet.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,57 @@
+"""The notes' augmentation (ImageDataGenerator ranges) with Keras 3 preprocessing layers.
+
+Rotation, zoom, shifts and the horizontal flip are Keras layers; the shear is
+a written-out affine transform, because ImageDataGenerator's shear_range is an
+angle in degrees while keras.layers.RandomShear takes a fraction of the image.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+from dualnet.experiments.recipe import Augmentation
+
+
+def keras_augmenter(aug: Augmentation, seed: int):
+    import keras
+
+    z = aug.zoom_range
+    return keras.Sequential([
+        keras.layers.RandomRotation(aug.rotation_range / 360.0, fill_mode="nearest", seed=seed),
+        # ImageDataGenerator draws the two zoom factors independently, so both are given here.
+        keras.layers.RandomZoom((-z, z), (-z, z), fill_mode="nearest", seed=seed + 1),
+        keras.layers.RandomTranslation(aug.height_shift_range, aug.width_shift_range, fill_mode="nearest",
+                                        seed=seed + 2),
+        *([keras.layers.RandomFlip("horizontal", seed=seed + 3)] if aug.horizontal_flip else []),
+    ])
+
+
+def shear(images: np.ndarray, max_degrees: float, rng: np.random.Generator) -> np.ndarray:
+    """Shear each (H, W, C) image by an angle drawn from [-max_degrees, max_degrees], about its centre,
+    as ImageDataGenerator does: (row, col) <- (cos(a)·row, col - sin(a)·row), nearest fill."""
+    out = np.empty_like(images)
+    h, w = images.shape[1:3]
+    centre = np.array([(h - 1) / 2, (w - 1) / 2])
+    for i, angle in enumerate(np.deg2rad(rng.uniform(-max_degrees, max_degrees, size=len(images)))):
+        matrix = np.array([[np.cos(angle), 0.0], [-np.sin(angle), 1.0]])
+        offset = centre - matrix @ centre
+        for c in range(images.shape[3]):
+            out[i, :, :, c] = ndimage.affine_transform(images[i, :, :, c], matrix, offset, order=1, mode="nearest")
+    return out
+
+
+def augment(images: np.ndarray, aug: Augmentation, rng: np.random.Generator, batch: int = 4096) -> np.ndarray:
+    """Random augmentations of float images (N, H, W, C) in [0, 1]."""
+    augmenter = keras_augmenter(aug, seed=int(rng.integers(2**31 - 4)))
+    images = shear(images, aug.shear_range, rng) if aug.shear_range else images
+    parts = [np.asarray(augmenter(images[i:i + batch], training=True)) for i in range(0, len(images), batch)]
+    return np.clip(np.concatenate(parts), 0.0, 1.0).astype(np.float32)
+
+
+def append_augmented(x: np.ndarray, y: np.ndarray, aug: Augmentation, rng: np.random.Generator):
+    """The notes' recipe: augmented copies of randomly drawn (with replacement) training images,
+    aug.fraction of the training set's size, appended after the originals."""
+    count = int(round(aug.fraction * len(x)))
+    chosen = rng.integers(0, len(x), size=count)
+    return np.concatenate([x, augment(x[chosen], aug, rng)]), np.concatenate([y, y[chosen]])

@@ -1,0 +1,126 @@
+"""The command line: dualnet list | summary ID | run ID."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dualnet", description="The CNN and RNN course, every network twice.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("list", help="every experiment with its chapter, engines, the notes' figure and its data")
+
+    def engine_options(p):
+        p.add_argument("--engine", default="keras", help="keras (default) or scratch")
+        p.add_argument("--backend", choices=BACKENDS,
+                       help="Keras backend (default: $KERAS_BACKEND, else tensorflow)")
+
+    p = sub.add_parser("summary", help="the model's layers and parameter count, against the notes'")
+    p.add_argument("id")
+    engine_options(p)
+
+    p = sub.add_parser("run", help="run an experiment and write its run folder")
+    p.add_argument("id")
+    engine_options(p)
+    p.add_argument("--epochs", type=positive_int, help="default: the notes'")
+    p.add_argument("--batch-size", type=positive_int, help="default: the notes'")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default 0)")
+    p.add_argument("--limit", type=positive_int, help="use only the first N training (and test) samples")
+    p.add_argument("--data-dir", help="where your datasets are (default: $DUALNET_DATA, then the system places)")
+    p.add_argument("--no-verify", dest="verify", action="store_false",
+                   help="skip the datasets' checksums (for your own files in the same format)")
+    p.add_argument("--out", default="runs", help="where run folders go (default: ./runs)")
+    return parser
+
+
+def cmd_list(args) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from dualnet.data import fashion_mnist_present
+    from dualnet.experiments import REGISTRY
+
+    presence = {"fashion": "yes" if fashion_mnist_present() else "no (downloads on first run)", None: "built in"}
+    table = Table(title="dualnet experiments")
+    for column in ("id", "chapter", "kind", "engines", "the notes' figure", "data present"):
+        table.add_column(column)
+    for r in REGISTRY.values():
+        table.add_row(r.id, r.chapter, r.kind, ", ".join(r.engines), r.figure(), presence.get(r.data, "?"))
+    Console(width=max(120, Console().width)).print(table)
+    return 0
+
+
+def cmd_summary(args) -> int:
+    from dualnet import experiments
+    from dualnet.engines import get_engine
+
+    recipe = experiments.get(args.id)
+    if recipe.model is None:
+        print(f"dualnet: {recipe.id} is a {recipe.kind} with no network; try 'dualnet run {recipe.id}'",
+              file=sys.stderr)
+        return 2
+    engine = get_engine(args.engine)
+    print(engine.summary(engine.build(recipe), recipe), end="")
+    return 0
+
+
+def cmd_run(args) -> int:
+    from dualnet import experiments
+    from dualnet.runner import RunOptions, run
+
+    recipe = experiments.get(args.id)
+    options = RunOptions(engine=args.engine, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
+                         limit=args.limit, data_dir=args.data_dir, verify=args.verify, out=args.out)
+    run_dir = run(recipe, options)
+    print(f"run folder: {run_dir}")
+    return 0
+
+
+COMMANDS = {"list": cmd_list, "summary": cmd_summary, "run": cmd_run}
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "backend", None):
+        os.environ["KERAS_BACKEND"] = args.backend  # before Keras is first imported
+    from dualnet.data import DataError
+    from dualnet.experiments import UnknownExperimentError
+    from dualnet.rundir import OutputDirError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (UnknownExperimentError, DataError, OutputDirError, ValueError) as exc:
+        print(f"dualnet: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dualnet: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

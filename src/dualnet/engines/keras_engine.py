@@ -1,0 +1,75 @@
+"""Runs a recipe on Keras 3. The backend is Keras's: $KERAS_BACKEND (TensorFlow by default)."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter is not ours to print
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+
+from dualnet.summary import LayerRow, format_summary  # noqa: E402
+
+
+class _ProgressAdapter(keras.callbacks.Callback):
+    """Passes Keras's callback hooks on to an engine-neutral progress object."""
+
+    def __init__(self, target):
+        super().__init__()
+        self.target = target
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.target.on_epoch_begin(epoch, logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.target.on_train_batch_end(batch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.target.on_epoch_end(epoch, logs)
+
+
+class KerasEngine:
+    name = "keras"
+    model_file = "model.keras"
+
+    @staticmethod
+    def describe() -> dict:
+        return {"engine": "keras", "keras": keras.__version__, "backend": keras.backend.backend()}
+
+    @staticmethod
+    def seed(seed: int) -> None:
+        keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's generators
+
+    def build(self, recipe):
+        model = keras.Sequential(recipe.model(keras.layers), name=recipe.id.replace("-", "_"))
+        if recipe.kind == "train":
+            optimizer = getattr(keras.optimizers, recipe.optimizer)(**recipe.optimizer_args)
+            model.compile(optimizer=optimizer, loss=recipe.loss, metrics=list(recipe.metrics))
+        return model
+
+    @staticmethod
+    def input_shape(model) -> tuple:
+        return tuple(model.inputs[0].shape[1:])
+
+    def summary(self, model, recipe) -> str:
+        rows = [LayerRow(layer.name, type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
+                for layer in model.layers]
+        return format_summary(f"{recipe.id} (keras, {keras.backend.backend()})", rows, recipe.params)
+
+    def fit(self, model, splits, epochs: int, batch_size: int, callbacks=()) -> dict:
+        validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
+        history = model.fit(splits.x_train, splits.y_train, batch_size=batch_size, epochs=epochs,
+                            validation_data=validation, shuffle=True, verbose=0,
+                            callbacks=[_ProgressAdapter(c) for c in callbacks])
+        return {k: [float(v) for v in vs] for k, vs in history.history.items()}
+
+    def evaluate(self, model, x, y, batch_size: int) -> dict:
+        values = model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
+        return {k: float(v) for k, v in values.items()}
+
+    def predict(self, model, x, batch_size: int = 256) -> np.ndarray:
+        return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+
+    def save(self, model, path) -> None:
+        model.save(path)

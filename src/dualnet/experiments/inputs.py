@@ -1,0 +1,82 @@
+"""Turn a recipe's data description into the arrays an engine trains on.
+
+Both engines get exactly the same arrays: the validation split is made here,
+not by the framework, with Keras's validation_split meaning (the last fraction
+of the training data, taken before any shuffling).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dualnet.data import load_fashion_mnist
+
+
+@dataclass
+class Splits:
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray | None
+    y_val: np.ndarray | None
+    x_test: np.ndarray
+    y_test: np.ndarray
+    num_classes: int
+
+    def sizes(self) -> dict:
+        return {"train": len(self.x_train), "validation": 0 if self.x_val is None else len(self.x_val),
+                "test": len(self.x_test)}
+
+
+def last_fraction(x, y, fraction: float):
+    """Keras's validation_split: the last `fraction` of the samples, before shuffling."""
+    if not fraction:
+        return x, y, None, None
+    split_at = int(len(x) * (1.0 - fraction))
+    return x[:split_at], y[:split_at], x[split_at:], y[split_at:]
+
+
+def doit_stratified(x, y):
+    """Do it's split: train_test_split(stratify=y, test_size=0.2, random_state=42)."""
+    from sklearn.model_selection import train_test_split
+
+    x_train, x_val, y_train, y_val = train_test_split(x, y, stratify=y, test_size=0.2, random_state=42)
+    return x_train, y_train, x_val, y_val
+
+
+def one_hot(y: np.ndarray, num_classes: int) -> np.ndarray:
+    out = np.zeros((len(y), num_classes), dtype=np.float32)
+    out[np.arange(len(y)), y] = 1.0
+    return out
+
+
+def prepare_fashion(recipe, options, rng: np.random.Generator) -> Splits:
+    (x_train, y_train), (x_test, y_test) = load_fashion_mnist(options.data_dir, verify=options.verify)
+    if options.limit:
+        x_train, y_train = x_train[:options.limit], y_train[:options.limit]
+        x_test, y_test = x_test[:options.limit], y_test[:options.limit]
+    # The notes: pixels / 255 and one channel axis, (N, 28, 28, 1).
+    x_train = (x_train.astype(np.float32) / 255.0)[..., None]
+    x_test = (x_test.astype(np.float32) / 255.0)[..., None]
+    if recipe.augmentation:
+        from dualnet.augment import append_augmented
+
+        x_train, y_train = append_augmented(x_train, y_train, recipe.augmentation, rng)
+    if recipe.split == "doit-stratified":
+        x_train, y_train, x_val, y_val = doit_stratified(x_train, y_train)
+    else:
+        x_train, y_train, x_val, y_val = last_fraction(x_train, y_train, recipe.validation_split)
+    splits = Splits(x_train, y_train, x_val, y_val, x_test, y_test, num_classes=10)
+    if recipe.loss == "categorical_crossentropy":  # the Do-it notes one-hot their labels
+        splits.y_train, splits.y_test = one_hot(splits.y_train, 10), one_hot(splits.y_test, 10)
+        if splits.y_val is not None:
+            splits.y_val = one_hot(splits.y_val, 10)
+    return splits
+
+
+PREPARERS = {"fashion": prepare_fashion}
+
+
+def prepare(recipe, options, rng) -> Splits:
+    return PREPARERS[recipe.data](recipe, options, rng)

@@ -1,0 +1,74 @@
+"""A recipe: everything an experiment of the course needs, in one value."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Reported:
+    """The figure the notes report, and where."""
+
+    metric: str                  # a key of metrics.json: "test_accuracy", "val_accuracy", ...
+    value: float                 # the seed notes' figure
+    source: str                  # listing or page
+    book: float | None = None    # the book's own notebook, where it differs
+    band: float = 0.007          # run-to-run spread of the book's numbers (COURSE.md: about ±0.7 points)
+
+    def describe(self) -> str:
+        book = f" (book {self.book:.2%})" if self.book is not None else ""
+        return f"{self.metric.replace('_', ' ')} {self.value:.2%}{book}"
+
+
+@dataclass(frozen=True)
+class Augmentation:
+    """Augmented copies appended to the training set, ImageDataGenerator's ranges."""
+
+    fraction: float = 0.5            # 30,000 copies of random training images for 60,000
+    rotation_range: float = 10.0     # degrees
+    zoom_range: float = 0.10
+    shear_range: float = 0.5         # degrees, as ImageDataGenerator reads it
+    width_shift_range: float = 0.10
+    height_shift_range: float = 0.10
+    horizontal_flip: bool = True
+
+
+@dataclass(frozen=True)
+class Recipe:
+    id: str
+    chapter: str                       # "cnn" or "rnn"
+    title: str
+    listing: str                       # where in the notes
+    kind: str                          # "train", "summary" (model shown, not trained) or "demo"
+    model: Callable | None = None      # a function of a layers namespace (dualnet.models)
+    params: int | None = None          # the notes' parameter count
+    data: str | None = None            # a key of dualnet.experiments.inputs.PREPARERS
+    split: str = "last-fraction"       # "last-fraction" (Keras's validation_split) or "doit-stratified"
+    validation_split: float = 0.0
+    optimizer: str = "Adam"            # a class name in keras.optimizers and the scratch engine
+    optimizer_args: dict = field(default_factory=dict)
+    loss: str = "sparse_categorical_crossentropy"
+    metrics: tuple[str, ...] = ("accuracy",)
+    epochs: int = 1
+    batch_size: int = 32               # Keras's default, which the notes' fit() calls use
+    augmentation: Augmentation | None = None
+    reported: Reported | None = None
+    demo: Callable | None = None       # for kind "demo": demo(run_dir, options) -> list of files written
+    engines: tuple[str, ...] = ("keras",)
+    notes: str = ""
+
+    def to_json(self) -> dict:
+        """The recipe as plain data, for config.json."""
+        d = asdict(self)
+        for key in ("model", "demo"):
+            fn = getattr(self, key)
+            d[key] = f"{fn.__module__}.{fn.__qualname__}" if fn else None
+        return d
+
+    def figure(self) -> str:
+        if self.reported:
+            return self.reported.describe()
+        if self.params:
+            return f"{self.params:,} params"
+        return self.notes or "figures"

@@ -1,0 +1,90 @@
+"""The course's networks, each written once as a function of a layers namespace.
+
+`fashion_vgg(keras.layers)` builds the network for Keras 3;
+`fashion_vgg(dualnet.scratch.layers)` builds it for the NumPy engine. Each
+function returns the list of layers a Sequential model takes, input first.
+"""
+
+FASHION_INPUT = (28, 28, 1)
+
+
+def fashion_dense(L):
+    """Book 5.22: the dense baseline."""
+    return [L.Input(shape=(28, 28)),
+            L.Flatten(),
+            L.Dense(128, activation="relu"),
+            L.Dense(10, activation="softmax")]
+
+
+def fashion_cnn_sample(L):
+    """Seed [7]: one convolution and one pooling layer, shown for its summary."""
+    return [L.Input(shape=FASHION_INPUT),
+            L.Conv2D(32, (3, 3), activation="relu", name="conv"),
+            L.MaxPooling2D((2, 2), name="pool"),
+            L.Flatten(),
+            L.Dense(10, activation="softmax")]
+
+
+def fashion_cnn(L):
+    """Listing 6.7: three convolutions without activation or pooling; overfits."""
+    return [L.Input(shape=FASHION_INPUT),
+            L.Conv2D(kernel_size=(3, 3), filters=16),
+            L.Conv2D(kernel_size=(3, 3), filters=32),
+            L.Conv2D(kernel_size=(3, 3), filters=64),
+            L.Flatten(),
+            L.Dense(128, activation="relu"),
+            L.Dense(10, activation="softmax")]
+
+
+def fashion_cnn_pool(L):
+    """Listing 6.10: pooling between the convolutions and dropout before the classifier."""
+    return [L.Input(shape=FASHION_INPUT),
+            L.Conv2D(kernel_size=(3, 3), filters=32),
+            L.MaxPool2D(strides=(2, 2)),
+            L.Conv2D(kernel_size=(3, 3), filters=64),
+            L.MaxPool2D(strides=(2, 2)),
+            L.Conv2D(kernel_size=(3, 3), filters=128),
+            L.Flatten(),
+            L.Dense(128, activation="relu"),
+            L.Dropout(rate=0.3),
+            L.Dense(10, activation="softmax")]
+
+
+def fashion_vgg(L):
+    """Listing 6.12: a VGG-style network, two convolutions per block."""
+    return [L.Input(shape=FASHION_INPUT),
+            L.Conv2D(kernel_size=(3, 3), filters=32, padding="same", activation="relu"),
+            L.Conv2D(kernel_size=(3, 3), filters=64, padding="same", activation="relu"),
+            L.MaxPool2D(pool_size=(2, 2)),
+            L.Dropout(rate=0.5),
+            L.Conv2D(kernel_size=(3, 3), filters=128, padding="same", activation="relu"),
+            L.Conv2D(kernel_size=(3, 3), filters=256, padding="valid", activation="relu"),
+            L.MaxPool2D(pool_size=(2, 2)),
+            L.Dropout(rate=0.5),
+            L.Flatten(),
+            L.Dense(units=512, activation="relu"),
+            L.Dropout(rate=0.5),
+            L.Dense(units=256, activation="relu"),
+            L.Dropout(rate=0.5),
+            L.Dense(units=10, activation="softmax")]
+
+
+def doit_conv1(L):
+    """Do it 08: 10 kernels 3x3 'same', pooling, a hidden layer of 100."""
+    return [L.Input(shape=FASHION_INPUT),
+            L.Conv2D(10, (3, 3), activation="relu", padding="same"),
+            L.MaxPooling2D((2, 2)),
+            L.Flatten(),
+            L.Dense(100, activation="relu"),
+            L.Dense(10, activation="softmax")]
+
+
+def doit_conv2(L):
+    """Do it 08: doit_conv1 with Dropout(0.5) after Flatten."""
+    return [L.Input(shape=FASHION_INPUT),
+            L.Conv2D(10, (3, 3), activation="relu", padding="same"),
+            L.MaxPooling2D((2, 2)),
+            L.Flatten(),
+            L.Dropout(0.5),
+            L.Dense(100, activation="relu"),
+            L.Dense(10, activation="softmax")]

@@ -1,0 +1,51 @@
+"""Figures: learning curves as the notes draw them, and image grids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no screen needed
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from dualnet.rundir import atomic_path  # noqa: E402
+
+
+def save(fig, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, dpi=100, bbox_inches="tight", format=Path(path).suffix.lstrip("."))
+    plt.close(fig)
+    return path
+
+
+def learning_curves(history: dict, path: Path, title: str = "") -> Path:
+    """Left: loss and val_loss. Right: accuracy and val_accuracy, y from 0.7 to 1 as in the notes."""
+    metric = next((k for k in history if not k.startswith("val_") and k != "loss"), None)
+    fig, axes = plt.subplots(1, 2 if metric else 1, figsize=(12 if metric else 6, 4), squeeze=False)
+    epochs = np.arange(1, len(history["loss"]) + 1)
+    panels = [("loss", axes[0][0])] + ([(metric, axes[0][1])] if metric else [])
+    for key, ax in panels:
+        ax.plot(epochs, history[key], "b-", label=key)
+        if f"val_{key}" in history:
+            ax.plot(epochs, history[f"val_{key}"], "r--", label=f"val_{key}")
+        ax.set_xlabel("Epoch")
+        ax.legend()
+        if key == "accuracy":
+            lowest = min(history[key] + history.get("val_accuracy", []))
+            ax.set_ylim(min(0.7, max(0.0, lowest - 0.02)), 1)  # widen only for a poor run
+    if title:
+        fig.suptitle(title)
+    return save(fig, path)
+
+
+def image_grid(images, path: Path, rows: int, cols: int, labels=None, size: float = 1.0) -> Path:
+    fig = plt.figure(figsize=(cols * size * 1.2, rows * size * (1.4 if labels is not None else 1.0)))
+    for i, image in enumerate(images[: rows * cols]):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        ax.imshow(np.squeeze(image), cmap="gray")
+        ax.axis("off")
+        if labels is not None:
+            ax.set_title(labels[i], fontsize=8)
+    return save(fig, path)

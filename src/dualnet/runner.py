@@ -1,0 +1,105 @@
+"""One experiment, start to end: data, model, training, evaluation, and the run folder."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from dualnet import plots
+from dualnet.engines import get_engine
+from dualnet.experiments.inputs import prepare
+from dualnet.machine import machine, package_versions
+from dualnet.progress import EpochProgress
+from dualnet.rundir import atomic_path, create_run_dir, write_history_csv, write_json, write_text
+
+
+@dataclass
+class RunOptions:
+    engine: str = "keras"
+    epochs: int | None = None       # None: the recipe's
+    batch_size: int | None = None   # None: the recipe's
+    seed: int = 0
+    limit: int | None = None        # train (and test) on the first N samples only
+    data_dir: str | None = None
+    verify: bool = True             # check the datasets' checksums
+    out: str = "runs"
+
+
+def fit_to_input(x: np.ndarray | None, shape: tuple) -> np.ndarray | None:
+    """Reshape samples to the model's input shape: (N, 28, 28, 1) feeds Input(shape=(28, 28)) too."""
+    return None if x is None else x.reshape((len(x),) + tuple(shape))
+
+
+def compare_with_notes(recipe, metrics: dict) -> dict | None:
+    reported = recipe.reported
+    if reported is None or reported.metric not in metrics:
+        return None
+    ours = metrics[reported.metric]
+    return {"metric": reported.metric, "ours": ours, "notes": reported.value, "book": reported.book,
+            "source": reported.source, "difference_points": round(100 * (ours - reported.value), 2),
+            "within_band": abs(ours - reported.value) <= reported.band}
+
+
+def run(recipe, options: RunOptions, stream=None) -> Path:
+    """Run an experiment and return its run folder."""
+    stream = stream or sys.stdout
+    run_dir = create_run_dir(options.out, recipe.id)
+    config = {"experiment": recipe.to_json(), "options": asdict(options), "command": sys.argv,
+              "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "versions": package_versions(),
+              "machine": machine()}
+    if recipe.kind == "demo":
+        config["files"] = recipe.demo(run_dir, options, stream)
+        write_json(run_dir / "config.json", config)
+        return run_dir
+
+    engine = get_engine(options.engine)
+    engine.seed(options.seed)
+    rng = np.random.default_rng(options.seed)
+    config["engine"] = engine.describe()
+    model = engine.build(recipe)
+    summary = engine.summary(model, recipe)
+    write_text(run_dir / "summary.txt", summary)
+    if recipe.kind == "summary":
+        print(summary, file=stream, end="")
+        write_json(run_dir / "config.json", config)
+        return run_dir
+
+    epochs = options.epochs or recipe.epochs
+    batch_size = options.batch_size or recipe.batch_size
+    splits = prepare(recipe, options, rng)
+    shape = engine.input_shape(model)
+    splits.x_train, splits.x_val, splits.x_test = (fit_to_input(x, shape)
+                                                   for x in (splits.x_train, splits.x_val, splits.x_test))
+    if recipe.augmentation:
+        from dualnet.demos import augmentation_grid
+
+        augmentation_grid(splits.x_train[0], recipe.augmentation, rng, run_dir / "augmented.png")
+    config.update(epochs=epochs, batch_size=batch_size, data=splits.sizes())
+    write_json(run_dir / "config.json", config)
+    print(f"{recipe.id}: training on {splits.sizes()} for {epochs} epochs, batch {batch_size}, "
+          f"{engine.describe()}; run folder {run_dir}", file=stream, flush=True)
+
+    steps = -(-len(splits.x_train) // batch_size)
+    started = time.perf_counter()
+    history = engine.fit(model, splits, epochs, batch_size, callbacks=[EpochProgress(epochs, steps, stream)])
+    train_seconds = time.perf_counter() - started
+    write_history_csv(run_dir / "history.csv", history)
+    plots.learning_curves(history, run_dir / "curves.png", title=f"{recipe.id} ({options.engine})")
+
+    test = engine.evaluate(model, splits.x_test, splits.y_test, batch_size)
+    metrics = {f"test_{k}": v for k, v in test.items()}
+    metrics.update({f"final_{k}": v[-1] for k, v in history.items()})
+    if "val_accuracy" in history:
+        metrics["val_accuracy"] = history["val_accuracy"][-1]
+    metrics.update(train_seconds=round(train_seconds, 1), epochs=epochs, limited=bool(options.limit))
+    metrics["notes"] = compare_with_notes(recipe, metrics)
+    write_json(run_dir / "metrics.json", metrics)
+    with atomic_path(run_dir / engine.model_file) as tmp:
+        engine.save(model, tmp)
+    print(f"test accuracy {metrics.get('test_accuracy', float('nan')):.4f}"
+          + (f"  (notes: {recipe.reported.describe()})" if recipe.reported else ""), file=stream)
+    return run_dir
