@@ -88,3 +88,76 @@ def doit_conv2(L):
             L.Dropout(0.5),
             L.Dense(100, activation="relu"),
             L.Dense(10, activation="softmax")]
+
+
+# -- the recurrent chapter ----------------------------------------------------
+
+def seq_predict(L):
+    """Listing 7.2: four numbers in, the next one out."""
+    return [L.Input(shape=(4, 1)),
+            L.SimpleRNN(units=10, return_sequences=False),
+            L.Dense(1)]
+
+
+def _multiplication(L, recurrent):
+    return [L.Input(shape=(100, 2)),
+            recurrent(units=30, return_sequences=True),
+            recurrent(units=30),
+            L.Dense(1)]
+
+
+def mult_simplernn(L):
+    """Listing 7.7: the multiplication problem with SimpleRNN."""
+    return _multiplication(L, L.SimpleRNN)
+
+
+def mult_lstm(L):
+    """Listing 7.11: the multiplication problem with LSTM."""
+    return _multiplication(L, L.LSTM)
+
+
+def mult_gru(L):
+    """Book 7.15: the multiplication problem with GRU (reset_after=True, Keras's default)."""
+    return _multiplication(L, L.GRU)
+
+
+def doit_simplernn(L):
+    """Do it 09-2: one-hot words (100 of them) into 32 recurrent cells. The first layer also takes the
+    word indices themselves, which compute the same without materialising the one-hot tensor."""
+    return [L.Input(shape=(100, 100)),
+            L.SimpleRNN(32),
+            L.Dense(1, activation="sigmoid")]
+
+
+def doit_embedding_rnn(L):
+    """Do it 09-3: an Embedding instead of one-hot vectors."""
+    return [L.Input(shape=(100,)),
+            L.Embedding(1000, 32),
+            L.SimpleRNN(8),
+            L.Dense(1, activation="sigmoid")]
+
+
+def doit_embedding_lstm(L):
+    """Do it 09-3: the same with an LSTM."""
+    return [L.Input(shape=(100,)),
+            L.Embedding(1000, 32),
+            L.LSTM(8),
+            L.Dense(1, activation="sigmoid")]
+
+
+def sentiment_lstm(L):
+    """Book 7.25: NSMC sentiment, 20,000 words of 300 dimensions, sentences of 25 words."""
+    return [L.Input(shape=(25,)),
+            L.Embedding(20000, 300),
+            L.LSTM(50),
+            L.Dense(2, activation="softmax")]
+
+
+def textgen_word(L, vocabulary: int, window: int = 25):
+    """Book 7.34: next-word prediction from a window of words."""
+    return [L.Input(shape=(window,)),
+            L.Embedding(vocabulary, 100),
+            L.LSTM(units=100, return_sequences=True),
+            L.Dropout(0.2),
+            L.LSTM(units=100),
+            L.Dense(vocabulary, activation="softmax")]

@@ -1,0 +1,11 @@
+"""The scratch engine's layers, with Keras's names: `models.fashion_vgg(dualnet.scratch.layers)`."""
+
+from dualnet.scratch.layers.base import Layer, LayerInputError
+from dualnet.scratch.layers.conv import Conv2D
+from dualnet.scratch.layers.core import Dense, Dropout, Flatten, Input
+from dualnet.scratch.layers.embedding import Embedding
+from dualnet.scratch.layers.pooling import MaxPool2D, MaxPooling2D
+from dualnet.scratch.layers.recurrent import GRU, LSTM, SimpleRNN
+
+__all__ = ["GRU", "LSTM", "Conv2D", "Dense", "Dropout", "Embedding", "Flatten", "Input", "Layer",
+           "LayerInputError", "MaxPool2D", "MaxPooling2D", "SimpleRNN"]

@@ -1,0 +1,150 @@
+"""What every scratch layer shares: names, weights in Keras's order, shape checks, configs.
+
+A layer's `forward(x, training)` caches exactly what its `backward(dy)` needs;
+`backward` stores the gradient of every weight in `self.grads` (same order as
+`self.weights`) and returns the gradient with respect to the input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from dualnet.scratch import activations, initializers
+
+_name_counts: dict[str, int] = defaultdict(int)
+
+
+def snake_case(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name).lower().replace("2_d", "2d")
+
+
+def unique_name(prefix: str) -> str:
+    """Keras's automatic names: conv2d, conv2d_1, conv2d_2, ..."""
+    count = _name_counts[prefix]
+    _name_counts[prefix] += 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def shape_text(shape) -> str:
+    return str(tuple(None if d is None else int(d) for d in shape))
+
+
+class LayerInputError(ValueError):
+    pass
+
+
+class Layer:
+    def __init__(self, name=None, trainable=True, input_shape=None, dtype=None, **unknown):
+        if unknown:
+            raise TypeError(f"{type(self).__name__}: unexpected argument(s) {', '.join(unknown)}; "
+                            "the scratch engine takes Keras's argument names")
+        self.name = name or unique_name(snake_case(type(self).__name__))
+        self.trainable = trainable
+        self.declared_input_shape = tuple(input_shape) if input_shape is not None else None
+        self.input_shape = None   # without the batch axis, once built
+        self.weights: list[np.ndarray] = []
+        self.weight_names: list[str] = []
+        self.grads: list[np.ndarray] = []
+        self.built = False
+        self.rng = None
+
+    # -- building -----------------------------------------------------------
+    def add_weight(self, name: str, shape, initializer: str, rng) -> np.ndarray:
+        value = initializers.get(initializer)(tuple(shape), rng)
+        self.weights.append(value)
+        self.weight_names.append(name)
+        return value
+
+    def build(self, input_shape, rng) -> None:
+        """Create the weights for inputs of `input_shape` (no batch axis)."""
+        self.input_shape = tuple(input_shape)
+        self.rng = rng
+        self.built = True
+
+    def compute_output_shape(self, input_shape) -> tuple:
+        return tuple(input_shape)
+
+    @property
+    def output_shape(self) -> tuple:
+        return self.compute_output_shape(self.input_shape)
+
+    # -- running ------------------------------------------------------------
+    def check_input(self, x: np.ndarray) -> None:
+        expected = self.input_shape
+        if x.ndim != len(expected) + 1 or any(e is not None and e != s for e, s in zip(expected, x.shape[1:])):
+            raise LayerInputError(
+                f"{type(self).__name__} '{self.name}': expected input of shape {shape_text((None,) + expected)}, "
+                f"received {shape_text(x.shape)}"
+            )
+
+    def __call__(self, x, training: bool = False):
+        if not self.built:
+            self.build(np.shape(x)[1:], _default_rng())
+        self.check_input(x)
+        return self.forward(x, training)
+
+    def forward(self, x, training: bool):
+        raise NotImplementedError
+
+    def backward(self, dy):
+        raise NotImplementedError
+
+    # -- weights ------------------------------------------------------------
+    def count_params(self) -> int:
+        return int(sum(w.size for w in self.weights))
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [w.copy() for w in self.weights]
+
+    def set_weights(self, values) -> None:
+        values = list(values)
+        if len(values) != len(self.weights):
+            raise ValueError(f"{type(self).__name__} '{self.name}': set_weights got {len(values)} arrays, "
+                             f"the layer has {len(self.weights)} ({', '.join(self.weight_names) or 'none'})")
+        for i, (name, old, new) in enumerate(zip(self.weight_names, self.weights, values)):
+            new = np.asarray(new)
+            if new.shape != old.shape:
+                raise ValueError(f"{type(self).__name__} '{self.name}': weight '{name}' has shape "
+                                 f"{old.shape}, received {new.shape}")
+            self.weights[i][...] = new  # in place: the optimizer's references stay valid
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "trainable": self.trainable}
+
+
+class ActivatedLayer(Layer):
+    """A linear map followed by an activation (Dense, Conv2D). The model may hand backward the
+    gradient of the pre-activation directly (`preactivation=True`), when the loss is computed from
+    logits as Keras does for softmax + cross-entropy."""
+
+    def __init__(self, activation=None, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activation or "linear"
+        self._act, self._act_backward = activations.get(self.activation)
+
+    def forward(self, x, training):
+        self.logits = self.linear_forward(x)
+        self.output = self._act(self.logits)
+        return self.output
+
+    def backward(self, dy, preactivation: bool = False):
+        dz = dy if preactivation else self._act_backward(dy, self.output)
+        return self.linear_backward(dz)
+
+    def linear_forward(self, x):
+        raise NotImplementedError
+
+    def linear_backward(self, dz):
+        raise NotImplementedError
+
+    def get_config(self):
+        return {**super().get_config(), "activation": self.activation}
+
+
+def _default_rng():
+    from dualnet.scratch.random import generator
+
+    return generator()

@@ -1,0 +1,124 @@
+"""SGD (with momentum), Adam and RMSprop with Keras 3's defaults and update rules.
+
+`apply(weights, grads)` updates the weights in place; state is kept per weight,
+by position, so the same optimizer must always see the same list.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Optimizer:
+    def __init__(self, learning_rate):
+        self.learning_rate = float(learning_rate)
+        self.iterations = 0
+        self.state: list[dict] = []
+
+    def apply(self, weights, grads) -> None:
+        if not self.state:
+            self.state = [self.new_state(w) for w in weights]
+        for w, g, s in zip(weights, grads, self.state):
+            self.update(w, g.astype(w.dtype, copy=False), s)
+        self.iterations += 1
+
+    def new_state(self, w) -> dict:
+        return {}
+
+    def update(self, w, g, state) -> None:
+        raise NotImplementedError
+
+    # -- checkpoints ----------------------------------------------------------
+    def get_state(self) -> dict:
+        arrays = {f"{i}/{k}": v for i, s in enumerate(self.state) for k, v in s.items()}
+        return {"iterations": self.iterations, "arrays": arrays}
+
+    def set_state(self, state, weights) -> None:
+        self.iterations = int(state["iterations"])
+        self.state = [self.new_state(w) for w in weights]
+        for key, value in state["arrays"].items():
+            i, name = key.split("/")
+            self.state[int(i)][name][...] = value
+
+    def get_config(self) -> dict:
+        return {"name": type(self).__name__, "learning_rate": self.learning_rate}
+
+
+class SGD(Optimizer):
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
+        super().__init__(learning_rate)
+        self.momentum, self.nesterov = float(momentum), nesterov
+
+    def new_state(self, w):
+        return {"momentum": np.zeros_like(w)} if self.momentum else {}
+
+    def update(self, w, g, state):
+        lr = np.float32(self.learning_rate)
+        if not self.momentum:
+            w -= lr * g
+            return
+        m = state["momentum"]
+        m *= np.float32(self.momentum)
+        m -= lr * g
+        w += (np.float32(self.momentum) * m - lr * g) if self.nesterov else m
+
+    def get_config(self):
+        return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
+
+
+class Adam(Optimizer):
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        super().__init__(learning_rate)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def new_state(self, w):
+        return {"m": np.zeros_like(w), "v": np.zeros_like(w)}
+
+    def update(self, w, g, state):
+        step = self.iterations + 1
+        alpha = np.float32(self.learning_rate * np.sqrt(1 - self.beta_2 ** step) / (1 - self.beta_1 ** step))
+        m, v = state["m"], state["v"]
+        m += (g - m) * np.float32(1 - self.beta_1)
+        v += (g * g - v) * np.float32(1 - self.beta_2)
+        w -= m * alpha / (np.sqrt(v) + np.float32(self.epsilon))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+class RMSprop(Optimizer):
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7):
+        super().__init__(learning_rate)
+        self.rho, self.momentum, self.epsilon = rho, float(momentum), epsilon
+
+    def new_state(self, w):
+        state = {"velocity": np.zeros_like(w)}
+        if self.momentum:
+            state["momentum"] = np.zeros_like(w)
+        return state
+
+    def update(self, w, g, state):
+        v = state["velocity"]
+        v *= np.float32(self.rho)
+        v += np.float32(1 - self.rho) * g * g
+        increment = np.float32(self.learning_rate) * g / np.sqrt(v + np.float32(self.epsilon))
+        if self.momentum:
+            m = state["momentum"]
+            m *= np.float32(self.momentum)
+            m += increment
+            increment = m
+        w -= increment
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon}
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+
+
+def get(optimizer) -> Optimizer:
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if str(optimizer).lower() not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; the scratch engine has SGD, Adam and RMSprop")
+    return OPTIMIZERS[str(optimizer).lower()]()
