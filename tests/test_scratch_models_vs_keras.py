@@ -60,6 +60,7 @@ def test_two_steps_agree(name, optimizer):
         ours.optimizer.apply(ours.weights(), our_grads)
         for i, (w, w_ref) in enumerate(zip(ours.get_weights(), keras_model.get_weights())):
             assert_close(w, w_ref, f"{name} weight {i} after {optimizer} step {step}", WEIGHT_RTOL[optimizer])
+        ours.set_weights(keras_model.get_weights())  # step 2 starts from the same point; optimizer state carries
 
 
 @pytest.mark.parametrize("optimizer, kwargs", [("Adam", {}), ("SGD", {}), ("SGD", {"momentum": 0.9}),
