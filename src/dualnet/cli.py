@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="every experiment with its chapter, engines, the notes' figure and its data")
 
     def engine_options(p):
-        p.add_argument("--engine", default="keras", help="keras (default) or scratch")
+        p.add_argument("--engine", default="keras", choices=("keras", "scratch"),
+                       help="keras (Keras 3, the default) or scratch (the NumPy engine)")
         p.add_argument("--backend", choices=BACKENDS,
                        help="Keras backend (default: $KERAS_BACKEND, else tensorflow)")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-ENGINES = ("keras",)
+ENGINES = ("keras", "scratch")
 
 
 def get_engine(name: str):
@@ -10,4 +10,8 @@ def get_engine(name: str):
         from dualnet.engines.keras_engine import KerasEngine
 
         return KerasEngine()
+    if name == "scratch":
+        from dualnet.engines.scratch_engine import ScratchEngine
+
+        return ScratchEngine()
     raise ValueError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}")

@@ -4,10 +4,11 @@ from dualnet import demos, models
 from dualnet.experiments.recipe import Augmentation, Recipe, Reported
 
 # The book's fit(): 25 epochs, validation_split=0.25, Adam, sparse CE, pixels / 255.
-BOOK = dict(chapter="cnn", kind="train", data="fashion", split="last-fraction", validation_split=0.25,
+BOTH = ("keras", "scratch")
+BOOK = dict(chapter="cnn", kind="train", engines=BOTH, data="fashion", split="last-fraction", validation_split=0.25,
             optimizer="Adam", loss="sparse_categorical_crossentropy", epochs=25, batch_size=32)
 # Do it: stratified 80/20 split (random_state=42), one-hot labels, Adam, 20 epochs.
-DOIT = dict(chapter="cnn", kind="train", data="fashion", split="doit-stratified",
+DOIT = dict(chapter="cnn", kind="train", engines=BOTH, data="fashion", split="doit-stratified",
             optimizer="Adam", loss="categorical_crossentropy", epochs=20, batch_size=32)
 
 RECIPES = [
@@ -22,7 +23,7 @@ RECIPES = [
     Recipe("fashion-dense", title="Dense baseline", listing="book 5.22", model=models.fashion_dense,
            params=101_770, reported=Reported("test_accuracy", 0.885, "book 5.22"), **BOOK),
     Recipe("fashion-cnn-sample", "cnn", "One convolution and one pooling layer", "seed [7]", "summary",
-           model=models.fashion_cnn_sample, params=54_410),
+           model=models.fashion_cnn_sample, params=54_410, engines=BOTH),
     Recipe("fashion-cnn", title="Three convolutions, no pooling (overfits)", listing="6.7, 6.9",
            model=models.fashion_cnn, params=3_989_642,
            reported=Reported("test_accuracy", 0.8579, "6.9", book=0.8521), **BOOK),

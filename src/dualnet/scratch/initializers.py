@@ -26,7 +26,7 @@ def orthogonal(shape, rng):
     q *= np.sign(np.diag(r))  # makes the decomposition unique, so the distribution is uniform
     if rows < cols:
         q = q.T
-    return q.reshape(shape).astype(np.float32)
+    return np.ascontiguousarray(q.reshape(shape), dtype=np.float32)
 
 
 def uniform(shape, rng, minval=-0.05, maxval=0.05):

@@ -98,7 +98,7 @@ class SimpleRNN(RecurrentLayer):
     def forward(self, x, training):
         xw = self.project(x, self.bias if self.use_bias else None)
         n, steps, _ = xw.shape
-        self.hs = np.zeros((steps + 1, n, self.units), dtype=np.float32)  # hs[0] is the initial state
+        self.hs = np.zeros((steps + 1, n, self.units), dtype=xw.dtype)  # hs[0] is the initial state
         for t in range(steps):
             self.hs[t + 1] = self.act(xw[:, t] + self.hs[t] @ self.recurrent_kernel)
         return self.output_of(self.hs[1:].transpose(1, 0, 2))
@@ -139,10 +139,10 @@ class LSTM(RecurrentLayer):
         xw = self.project(x, self.bias if self.use_bias else None)
         n, steps, _ = xw.shape
         u = self.units
-        self.hs = np.zeros((steps + 1, n, u), dtype=np.float32)
-        self.cs = np.zeros((steps + 1, n, u), dtype=np.float32)
-        self.ifgo = np.zeros((steps, n, 4 * u), dtype=np.float32)  # gate values after their activations
-        self.tanh_c = np.zeros((steps, n, u), dtype=np.float32)
+        self.hs = np.zeros((steps + 1, n, u), dtype=xw.dtype)
+        self.cs = np.zeros((steps + 1, n, u), dtype=xw.dtype)
+        self.ifgo = np.zeros((steps, n, 4 * u), dtype=xw.dtype)  # gate values after their activations
+        self.tanh_c = np.zeros((steps, n, u), dtype=xw.dtype)
         for t in range(steps):
             z = xw[:, t] + self.hs[t] @ self.recurrent_kernel
             gates = self.ifgo[t]
@@ -208,9 +208,9 @@ class GRU(RecurrentLayer):
         xw = self.project(x, input_bias)
         n, steps, _ = xw.shape
         u = self.units
-        self.hs = np.zeros((steps + 1, n, u), dtype=np.float32)
-        self.zrh = np.zeros((steps, n, 3 * u), dtype=np.float32)  # z, r, h̃ after their activations
-        self.rec_h = np.zeros((steps, n, u), dtype=np.float32)    # the recurrent part of h̃ before r scales it
+        self.hs = np.zeros((steps + 1, n, u), dtype=xw.dtype)
+        self.zrh = np.zeros((steps, n, 3 * u), dtype=xw.dtype)  # z, r, h̃ after their activations
+        self.rec_h = np.zeros((steps, n, u), dtype=xw.dtype)    # the recurrent part of h̃ before r scales it
         U = self.recurrent_kernel
         for t in range(steps):
             h = self.hs[t]

@@ -1,0 +1,54 @@
+"""Runs a recipe on the NumPy engine (dualnet.scratch)."""
+
+from __future__ import annotations
+
+import platform
+
+import numpy as np
+
+from dualnet import scratch
+
+
+class ScratchEngine:
+    name = "scratch"
+    model_file = "model.npz"
+
+    @staticmethod
+    def describe() -> dict:
+        return {"engine": "scratch", "numpy": np.__version__, "python": platform.python_version()}
+
+    @staticmethod
+    def seed(seed: int) -> None:
+        scratch.set_random_seed(seed)
+
+    def build(self, recipe):
+        model = scratch.Sequential(recipe.model(scratch.layers), name=recipe.id.replace("-", "_"))
+        if recipe.kind == "train":
+            optimizer = getattr(scratch.optimizers, recipe.optimizer)(**recipe.optimizer_args)
+            model.compile(optimizer=optimizer, loss=recipe.loss, metrics=list(recipe.metrics))
+        return model
+
+    @staticmethod
+    def input_shape(model) -> tuple:
+        return tuple(model.input_shape)
+
+    def summary(self, model, recipe) -> str:
+        lines = []
+        model.name = f"{recipe.id} (scratch)"
+        model.summary(print_fn=lines.append, notes_params=recipe.params)
+        return "\n".join(lines) + "\n"
+
+    def fit(self, model, splits, epochs: int, batch_size: int, callbacks=()) -> dict:
+        validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
+        history = model.fit(splits.x_train, splits.y_train, batch_size=batch_size, epochs=epochs,
+                            validation_data=validation, shuffle=True, verbose=0, callbacks=list(callbacks))
+        return history.history
+
+    def evaluate(self, model, x, y, batch_size: int) -> dict:
+        return model.evaluate(x, y, batch_size=batch_size, return_dict=True)
+
+    def predict(self, model, x, batch_size: int = 256) -> np.ndarray:
+        return model.predict(x, batch_size=batch_size)
+
+    def save(self, model, path) -> None:
+        model.save(path)
