@@ -56,6 +56,9 @@ def run(recipe, options: RunOptions, stream=None) -> Path:
         write_json(run_dir / "config.json", config)
         return run_dir
 
+    if options.engine not in recipe.engines:
+        raise ValueError(f"{recipe.id} runs on the {' and '.join(recipe.engines)} engine"
+                         f"{'s' if len(recipe.engines) > 1 else ''}, not on {options.engine}")
     engine = get_engine(options.engine)
     engine.seed(options.seed)
     rng = np.random.default_rng(options.seed)
@@ -95,11 +98,16 @@ def run(recipe, options: RunOptions, stream=None) -> Path:
     metrics.update({f"final_{k}": v[-1] for k, v in history.items()})
     if "val_accuracy" in history:
         metrics["val_accuracy"] = history["val_accuracy"][-1]
+    if recipe.report:
+        metrics.update(recipe.report(engine, model, splits, stream))
     metrics.update(train_seconds=round(train_seconds, 1), epochs=epochs, limited=bool(options.limit))
     metrics["notes"] = compare_with_notes(recipe, metrics)
     write_json(run_dir / "metrics.json", metrics)
     with atomic_path(run_dir / engine.model_file) as tmp:
         engine.save(model, tmp)
-    print(f"test accuracy {metrics.get('test_accuracy', float('nan')):.4f}"
-          + (f"  (notes: {recipe.reported.describe()})" if recipe.reported else ""), file=stream)
+    if recipe.reported and recipe.reported.metric in metrics:
+        print(f"{recipe.reported.metric.replace('_', ' ')} {metrics[recipe.reported.metric]:.2%}  "
+              f"(notes: {recipe.reported.describe()})", file=stream)
+    else:
+        print(f"test loss {metrics['test_loss']:.4f}", file=stream)
     return run_dir

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from dualnet.experiments import cnn
+from dualnet.experiments import cnn, rnn
 from dualnet.experiments.recipe import Augmentation, Recipe, Reported
 
 REGISTRY: dict[str, Recipe] = {}
@@ -18,6 +18,7 @@ def register(recipes) -> None:
 
 
 register(cnn.RECIPES)
+register(rnn.RECIPES)
 
 
 class UnknownExperimentError(KeyError):

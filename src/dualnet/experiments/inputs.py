@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dualnet.data import load_fashion_mnist
+from dualnet.data.multiplication import multiplication_problem, sequence_problem
 
 
 @dataclass
@@ -75,7 +76,24 @@ def prepare_fashion(recipe, options, rng: np.random.Generator) -> Splits:
     return splits
 
 
-PREPARERS = {"fashion": prepare_fashion}
+def prepare_multiplication(recipe, options, rng) -> Splits:
+    """Book 7.8: 3,000 samples; the first 2,560 for training, of which the last 20% validate
+    (Keras's validation_split), and the last 440 for the test. The data seed is the run's seed."""
+    x, y = multiplication_problem(3000, seed=options.seed)
+    train_end = 2560
+    if options.limit:
+        train_end = min(options.limit, train_end)
+    x_train, y_train, x_val, y_val = last_fraction(x[:train_end], y[:train_end], recipe.validation_split)
+    return Splits(x_train, y_train, x_val, y_val, x[2560:], y[2560:], num_classes=0)
+
+
+def prepare_sequence(recipe, options, rng) -> Splits:
+    """Listing 7.1: six sequences, all for training; the 'test' is the same six, as the notes predict them."""
+    x, y = sequence_problem()
+    return Splits(x, y, None, None, x, y, num_classes=0)
+
+
+PREPARERS = {"fashion": prepare_fashion, "multiplication": prepare_multiplication, "sequence": prepare_sequence}
 
 
 def prepare(recipe, options, rng) -> Splits:

@@ -54,14 +54,15 @@ class Recipe:
     batch_size: int = 32               # Keras's default, which the notes' fit() calls use
     augmentation: Augmentation | None = None
     reported: Reported | None = None
-    demo: Callable | None = None       # for kind "demo": demo(run_dir, options) -> list of files written
+    demo: Callable | None = None       # for kind "demo": demo(run_dir, options, stream) -> files written
+    report: Callable | None = None     # after training: report(engine, model, splits, stream) -> extra metrics
     engines: tuple[str, ...] = ("keras",)
     notes: str = ""
 
     def to_json(self) -> dict:
         """The recipe as plain data, for config.json."""
         d = asdict(self)
-        for key in ("model", "demo"):
+        for key in ("model", "demo", "report"):
             fn = getattr(self, key)
             d[key] = f"{fn.__module__}.{fn.__qualname__}" if fn else None
         return d

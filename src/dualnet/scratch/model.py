@@ -61,7 +61,8 @@ class Sequential:
         if input_shape is not None:
             self.input_shape = tuple(input_shape)
         shape, rng = self.input_shape, generator()
-        for layer in self.layers:
+        for i, layer in enumerate(self.layers):
+            layer.input_gradient = i > 0
             if not layer.built:
                 layer.build(shape, rng)
             shape = layer.compute_output_shape(shape)

@@ -50,6 +50,9 @@ class Layer:
         self.grads: list[np.ndarray] = []
         self.built = False
         self.rng = None
+        # False for a model's first layer: nothing needs the gradient of the model's input, and
+        # skipping it saves the most expensive product of a first convolution's backward pass.
+        self.input_gradient = True
 
     # -- building -----------------------------------------------------------
     def add_weight(self, name: str, shape, initializer: str, rng) -> np.ndarray:

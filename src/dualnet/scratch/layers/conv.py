@@ -74,6 +74,8 @@ class Conv2D(ActivatedLayer):
     def linear_backward(self, dz):
         dz2 = dz.reshape(-1, self.filters)
         self.grads = [(self.cols.T @ dz2).reshape(self.kernel.shape)] + ([dz2.sum(axis=0)] if self.use_bias else [])
+        if not self.input_gradient:
+            return None
         kh, kw = self.kernel_size
         sh, sw = self.strides
         n, oh, ow, _ = dz.shape

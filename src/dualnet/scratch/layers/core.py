@@ -40,7 +40,7 @@ class Dense(ActivatedLayer):
     def linear_backward(self, dz):
         x2, dz2 = self.x.reshape(-1, self.x.shape[-1]), dz.reshape(-1, self.units)  # any leading axes
         self.grads = [x2.T @ dz2] + ([dz2.sum(axis=0)] if self.use_bias else [])
-        return dz @ self.kernel.T
+        return dz @ self.kernel.T if self.input_gradient else None
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "use_bias": self.use_bias}

@@ -24,23 +24,32 @@ class MaxPooling2D(Layer):
         (oh, ow), _ = self.geometry(input_shape)
         return (oh, ow, input_shape[-1])
 
+    def window_slices(self, array):
+        """One strided view per position in the pooling window (pool_h * pool_w of them), row-major."""
+        (oh, ow), (sh, sw) = self.out_hw, self.strides
+        for i in range(self.pool_size[0]):
+            for j in range(self.pool_size[1]):
+                yield array[:, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw, :]
+
     def forward(self, x, training):
         (oh, ow), pads = self.geometry(x.shape[1:])
         x_pad = np.pad(x, pads, constant_values=-np.inf) if any(p != (0, 0) for p in pads) else x
-        self.pads, self.padded_shape, self.out_hw = pads, x_pad.shape, (oh, ow)
-        # One strided slice per position in the window: pool_h * pool_w slices, stacked.
-        stacked = np.stack([x_pad[:, i:i + self.strides[0] * (oh - 1) + 1:self.strides[0],
-                                  j:j + self.strides[1] * (ow - 1) + 1:self.strides[1], :]
-                            for i in range(self.pool_size[0]) for j in range(self.pool_size[1])])
-        self.argmax = stacked.argmax(axis=0)  # the first maximum in row-major order, as TensorFlow routes it
-        return np.take_along_axis(stacked, self.argmax[None], axis=0)[0]
+        self.x_pad, self.padded_shape, self.pads, self.out_hw = x_pad, x_pad.shape, pads, (oh, ow)
+        slices = self.window_slices(x_pad)
+        self.output = next(slices).copy()
+        for candidate in slices:
+            np.maximum(self.output, candidate, out=self.output)
+        return self.output
 
     def backward(self, dy):
+        """Each output's gradient goes to the first input of its window (row-major) equal to the
+        maximum, as TensorFlow routes it, so tied inputs never share it."""
         dx = np.zeros(self.padded_shape, dtype=dy.dtype)
-        (oh, ow), (sh, sw) = self.out_hw, self.strides
-        for k in range(self.pool_size[0] * self.pool_size[1]):
-            i, j = divmod(k, self.pool_size[1])
-            dx[:, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw, :] += dy * (self.argmax == k)
+        routed = np.zeros(self.output.shape, dtype=bool)
+        for source, target in zip(self.window_slices(self.x_pad), self.window_slices(dx)):
+            winner = (source == self.output) & ~routed
+            routed |= winner
+            target += np.where(winner, dy, 0)
         h, w = self.input_shape[0], self.input_shape[1]
         return dx[:, self.pads[1][0]:self.pads[1][0] + h, self.pads[2][0]:self.pads[2][0] + w, :]
 

@@ -72,7 +72,13 @@ class RecurrentLayer(Layer):
             np.add.at(dkernel, self.x.ravel(), dxw.reshape(-1, width))
             return dkernel, None
         dkernel = self.x.reshape(-1, self.x.shape[-1]).T @ dxw.reshape(-1, width)
-        return dkernel, dxw @ self.kernel.T
+        return dkernel, (dxw @ self.kernel.T if self.input_gradient else None)
+
+    @staticmethod
+    def slope(backward, y):
+        """f'(z) for every element, from f(z): computed once after the forward loop, so each backward
+        step multiplies instead of calling the activation's derivative."""
+        return backward(np.ones_like(y), y)
 
     def output_of(self, hs):
         return hs if self.return_sequences else hs[:, -1]
@@ -109,9 +115,10 @@ class SimpleRNN(RecurrentLayer):
         steps = len(dh_out)
         dz = np.zeros((steps,) + dh_out.shape[1:], dtype=dy.dtype)
         dh = np.zeros_like(dh_out[0])
+        slope = self.slope(self.act_backward, self.hs[1:])
         first = 0 if truncate is None else max(0, steps - truncate)
         for t in range(steps - 1, first - 1, -1):
-            dz[t] = self.act_backward(dh + dh_out[t], self.hs[t + 1])
+            np.multiply(dh + dh_out[t], slope[t], out=dz[t])
             dh = dz[t] @ self.recurrent_kernel.T
         dz = dz.transpose(1, 0, 2)
         dkernel, dx = self.project_backward(dz)
@@ -149,10 +156,10 @@ class LSTM(RecurrentLayer):
             gates[:, :2 * u] = self.gate_act(z[:, :2 * u])
             gates[:, 2 * u:3 * u] = self.act(z[:, 2 * u:3 * u])
             gates[:, 3 * u:] = self.gate_act(z[:, 3 * u:])
-            i, f, g, o = np.split(gates, 4, axis=1)
+            i, f, g = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u]
             self.cs[t + 1] = f * self.cs[t] + i * g
             self.tanh_c[t] = self.act(self.cs[t + 1])
-            self.hs[t + 1] = o * self.tanh_c[t]
+            self.hs[t + 1] = gates[:, 3 * u:] * self.tanh_c[t]
         return self.output_of(self.hs[1:].transpose(1, 0, 2))
 
     def backward(self, dy, truncate: int | None = None):
@@ -161,17 +168,24 @@ class LSTM(RecurrentLayer):
         dz = np.zeros((steps, dy.shape[0], 4 * u), dtype=dy.dtype)
         dh = np.zeros_like(dh_out[0])
         dc = np.zeros_like(dh)
+        slope = np.empty_like(self.ifgo)
+        slope[..., :2 * u] = self.slope(self.gate_act_backward, self.ifgo[..., :2 * u])
+        slope[..., 2 * u:3 * u] = self.slope(self.act_backward, self.ifgo[..., 2 * u:3 * u])
+        slope[..., 3 * u:] = self.slope(self.gate_act_backward, self.ifgo[..., 3 * u:])
+        slope_c = self.slope(self.act_backward, self.tanh_c)
         first = 0 if truncate is None else max(0, steps - truncate)
         for t in range(steps - 1, first - 1, -1):
-            i, f, g, o = np.split(self.ifgo[t], 4, axis=1)
-            dh = dh + dh_out[t]
-            dc = dc + self.act_backward(dh * o, self.tanh_c[t])
-            dz[t, :, :u] = self.gate_act_backward(dc * g, i)
-            dz[t, :, u:2 * u] = self.gate_act_backward(dc * self.cs[t], f)
-            dz[t, :, 2 * u:3 * u] = self.act_backward(dc * i, g)
-            dz[t, :, 3 * u:] = self.gate_act_backward(dh * self.tanh_c[t], o)
-            dc = dc * f
-            dh = dz[t] @ self.recurrent_kernel.T
+            gates, d = self.ifgo[t], dz[t]
+            i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:3 * u], gates[:, 3 * u:]
+            dh += dh_out[t]
+            dc += dh * o * slope_c[t]
+            np.multiply(dc, g, out=d[:, :u])                       # d i
+            np.multiply(dc, self.cs[t], out=d[:, u:2 * u])         # d f
+            np.multiply(dc, i, out=d[:, 2 * u:3 * u])              # d c̃
+            np.multiply(dh, self.tanh_c[t], out=d[:, 3 * u:])      # d o
+            d *= slope[t]                                          # through the gates' activations
+            dc *= f
+            dh = d @ self.recurrent_kernel.T
         drec = self.hs[:-1].reshape(-1, u).T @ dz.reshape(-1, 4 * u)
         dz = dz.transpose(1, 0, 2)
         dkernel, dx = self.project_backward(dz)
@@ -234,25 +248,31 @@ class GRU(RecurrentLayer):
         dxw = np.zeros((steps, dy.shape[0], 3 * u), dtype=dy.dtype)   # dL/d(x·W + b) per gate
         drec = np.zeros_like(dxw)                                     # dL/d(h·U (+ b')) per gate
         dh = np.zeros_like(dh_out[0])
+        slope = np.empty_like(self.zrh)
+        slope[..., :2 * u] = self.slope(self.gate_act_backward, self.zrh[..., :2 * u])
+        slope[..., 2 * u:] = self.slope(self.act_backward, self.zrh[..., 2 * u:])
         first = 0 if truncate is None else max(0, steps - truncate)
         for t in range(steps - 1, first - 1, -1):
-            h = self.hs[t]
-            z, r, hh = np.split(self.zrh[t], 3, axis=1)
-            dh = dh + dh_out[t]
-            da_h = self.act_backward(dh * (1.0 - z), hh)
-            dxw[t, :, :u] = self.gate_act_backward(dh * (h - hh), z)
-            dxw[t, :, 2 * u:] = da_h
+            h, gates, d = self.hs[t], self.zrh[t], dxw[t]
+            z, r, hh = gates[:, :u], gates[:, u:2 * u], gates[:, 2 * u:]
+            dh += dh_out[t]
+            np.multiply(dh, h - hh, out=d[:, :u])                  # d z
+            np.multiply(dh, 1.0 - z, out=d[:, 2 * u:])             # d h̃
+            d[:, 2 * u:] *= slope[t, :, 2 * u:]                    # ... through tanh
+            da_h = d[:, 2 * u:]
             if self.reset_after:
-                dxw[t, :, u:2 * u] = self.gate_act_backward(da_h * self.rec_h[t], r)
-                drec[t, :, :2 * u] = dxw[t, :, :2 * u]
-                drec[t, :, 2 * u:] = da_h * r
+                np.multiply(da_h, self.rec_h[t], out=d[:, u:2 * u])  # d r
+                d[:, :2 * u] *= slope[t, :, :2 * u]
+                drec[t, :, :2 * u] = d[:, :2 * u]
+                np.multiply(da_h, r, out=drec[t, :, 2 * u:])
                 dh = dh * z + drec[t] @ U.T
             else:
                 d_rh = da_h @ U[:, 2 * u:].T
-                dxw[t, :, u:2 * u] = self.gate_act_backward(d_rh * h, r)
-                drec[t, :, :2 * u] = dxw[t, :, :2 * u]
+                np.multiply(d_rh, h, out=d[:, u:2 * u])            # d r
+                d[:, :2 * u] *= slope[t, :, :2 * u]
+                drec[t, :, :2 * u] = d[:, :2 * u]
                 drec[t, :, 2 * u:] = da_h  # its input is r·h, not h: see drec_kernel below
-                dh = dh * z + d_rh * r + dxw[t, :, :2 * u] @ U[:, :2 * u].T
+                dh = dh * z + d_rh * r + d[:, :2 * u] @ U[:, :2 * u].T
         hs_prev = self.hs[:-1]
         if self.reset_after:
             drec_kernel = hs_prev.reshape(-1, u).T @ drec.reshape(-1, 3 * u)
