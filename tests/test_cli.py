@@ -82,3 +82,31 @@ def test_unwritable_output_directory_is_a_clear_message(tmp_path, fashion_dir):
     assert result.returncode == 2
     assert "cannot write the run folder" in result.stderr and "--out DIR" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_scratch_engine_writes_the_same_run_folder(fashion_dir, tmp_path):
+    out = tmp_path / "runs"
+    dualnet("run", "doit-conv1", "--engine", "scratch", "--limit", "200", "--epochs", "2", "--data-dir",
+            str(fashion_dir), "--no-verify", "--out", str(out))
+    (run_dir,) = (out / "doit-conv1").iterdir()
+    names = {p.name for p in run_dir.iterdir()}
+    assert names == {"config.json", "history.csv", "metrics.json", "summary.txt", "curves.png", "model.npz"}
+    config = json.loads((run_dir / "config.json").read_text())
+    assert config["engine"]["engine"] == "scratch" and config["data"] == {"train": 160, "validation": 40, "test": 64}
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    assert metrics["notes"]["metric"] == "val_accuracy" and metrics["epochs"] == 2
+    assert (run_dir / "summary.txt").read_text().rstrip().endswith("Total params: 197,210")
+
+    from dualnet import scratch
+
+    assert scratch.load_model(run_dir / "model.npz").count_params() == 197_210
+
+
+def test_scratch_summary_prints_the_same_total():
+    assert dualnet("summary", "fashion-vgg", "--engine", "scratch").stdout.rstrip().endswith("Total params: 5,240,842")
+
+
+def test_engine_a_demo_does_not_run_on_is_refused(tmp_path):
+    result = dualnet("run", "conv-demo", "--engine", "scratch", "--out", str(tmp_path), check=False)
+    assert result.returncode == 2 and "runs on the keras engine, not on scratch" in result.stderr

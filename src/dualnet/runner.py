@@ -47,6 +47,9 @@ def compare_with_notes(recipe, metrics: dict) -> dict | None:
 def run(recipe, options: RunOptions, stream=None) -> Path:
     """Run an experiment and return its run folder."""
     stream = stream or sys.stdout
+    if options.engine not in recipe.engines:
+        raise ValueError(f"{recipe.id} runs on the {' and '.join(recipe.engines)} engine"
+                         f"{'s' if len(recipe.engines) > 1 else ''}, not on {options.engine}")
     run_dir = create_run_dir(options.out, recipe.id)
     config = {"experiment": recipe.to_json(), "options": asdict(options), "command": sys.argv,
               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "versions": package_versions(),
@@ -56,9 +59,6 @@ def run(recipe, options: RunOptions, stream=None) -> Path:
         write_json(run_dir / "config.json", config)
         return run_dir
 
-    if options.engine not in recipe.engines:
-        raise ValueError(f"{recipe.id} runs on the {' and '.join(recipe.engines)} engine"
-                         f"{'s' if len(recipe.engines) > 1 else ''}, not on {options.engine}")
     engine = get_engine(options.engine)
     engine.seed(options.seed)
     rng = np.random.default_rng(options.seed)
