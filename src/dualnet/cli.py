@@ -56,6 +56,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-verify", dest="verify", action="store_false",
                    help="skip the datasets' checksums (for your own files in the same format)")
     p.add_argument("--out", default="runs", help="where run folders go (default: ./runs)")
+
+    p = sub.add_parser("report", help="every recorded run against the notes' figures, as one table")
+    p.add_argument("roots", nargs="*", default=["runs", "results/runs"], help="folders to search for runs")
+    p.add_argument("--markdown", help="also write the table to this file")
+
+    p = sub.add_parser("record", help="copy a run's results (not its model) into results/runs/")
+    p.add_argument("run_dir")
+    p.add_argument("--results", default="results")
     return parser
 
 
@@ -102,7 +110,31 @@ def cmd_run(args) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list, "summary": cmd_summary, "run": cmd_run}
+def cmd_report(args) -> int:
+    from dualnet.report import find_runs, markdown_table, summarize
+
+    rows = [summarize(run) for run in find_runs(args.roots)]
+    table = markdown_table(rows)
+    print(table, end="")
+    if args.markdown:
+        from pathlib import Path
+
+        from dualnet.rundir import write_text
+
+        write_text(Path(args.markdown), table)
+    return 0
+
+
+def cmd_record(args) -> int:
+    from pathlib import Path
+
+    from dualnet.report import record
+
+    print(f"recorded in {record(Path(args.run_dir), Path(args.results))}")
+    return 0
+
+
+COMMANDS = {"list": cmd_list, "summary": cmd_summary, "run": cmd_run, "report": cmd_report, "record": cmd_record}
 
 
 def main(argv=None) -> int:

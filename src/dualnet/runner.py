@@ -41,12 +41,13 @@ def compare_with_notes(recipe, metrics: dict) -> dict | None:
     ours = metrics[reported.metric]
     return {"metric": reported.metric, "ours": ours, "notes": reported.value, "book": reported.book,
             "source": reported.source, "difference_points": round(100 * (ours - reported.value), 2),
-            "within_band": abs(ours - reported.value) <= reported.band}
+            "band_points": round(100 * reported.band, 2), "within_band": abs(ours - reported.value) <= reported.band}
 
 
 def run(recipe, options: RunOptions, stream=None) -> Path:
     """Run an experiment and return its run folder."""
     stream = stream or sys.stdout
+    wall_start = time.perf_counter()
     if options.engine not in recipe.engines:
         raise ValueError(f"{recipe.id} runs on the {' and '.join(recipe.engines)} engine"
                          f"{'s' if len(recipe.engines) > 1 else ''}, not on {options.engine}")
@@ -100,7 +101,8 @@ def run(recipe, options: RunOptions, stream=None) -> Path:
         metrics["val_accuracy"] = history["val_accuracy"][-1]
     if recipe.report:
         metrics.update(recipe.report(engine, model, splits, stream))
-    metrics.update(train_seconds=round(train_seconds, 1), epochs=epochs, limited=bool(options.limit))
+    metrics.update(train_seconds=round(train_seconds, 1), wall_seconds=round(time.perf_counter() - wall_start, 1),
+                   epochs=epochs, limited=bool(options.limit), finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     metrics["notes"] = compare_with_notes(recipe, metrics)
     write_json(run_dir / "metrics.json", metrics)
     with atomic_path(run_dir / engine.model_file) as tmp:

@@ -1,0 +1,54 @@
+"""Recorded runs against the notes: one table, and copies of runs kept in results/."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+KEPT_FILES = ("config.json", "history.csv", "metrics.json", "summary.txt")  # plus every figure (.png)
+
+
+def find_runs(roots) -> list[Path]:
+    runs = []
+    for root in roots:
+        runs += sorted(p.parent for p in Path(root).glob("**/metrics.json"))
+    return runs
+
+
+def summarize(run_dir: Path) -> dict:
+    config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
+    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+    notes = metrics.get("notes") or {}
+    engine = config.get("engine", {})
+    return {"id": config["experiment"]["id"],
+            "engine": engine.get("engine", "?") + (f" ({engine['backend']})" if engine.get("backend") else ""),
+            "seed": config["options"]["seed"], "epochs": metrics.get("epochs"),
+            "limited": metrics.get("limited", False), "metric": notes.get("metric", ""),
+            "ours": notes.get("ours"), "notes": notes.get("notes"), "difference_points": notes.get("difference_points"),
+            "within_1_point": None if notes.get("difference_points") is None else abs(notes["difference_points"]) <= 1.0, "train_seconds": metrics.get("train_seconds"),
+            "started": config.get("started", ""), "run": str(run_dir)}
+
+
+def markdown_table(rows: list[dict]) -> str:
+    head = "| experiment | engine | seed | epochs | metric | ours | notes | difference (points) | within ±1 | train s | run |"
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        fmt = lambda v: "" if v is None else f"{v:.2%}"  # noqa: E731
+        lines.append(f"| {r['id']}{' (limited)' if r['limited'] else ''} | {r['engine']} | {r['seed']} | {r['epochs']} "
+                     f"| {r['metric']} | {fmt(r['ours'])} | {fmt(r['notes'])} | "
+                     f"{'' if r['difference_points'] is None else r['difference_points']:} | "
+                     f"{'' if r['within_1_point'] is None else ('yes' if r['within_1_point'] else 'no')} | "
+                     f"{r['train_seconds']} | {r['run']} |")
+    return "\n".join(lines) + "\n"
+
+
+def record(run_dir: Path, results_dir: Path) -> Path:
+    """Copy a run's small files (not the trained model) to results/runs/<id>/<run name>/."""
+    row = summarize(run_dir)
+    target = Path(results_dir) / "runs" / row["id"] / f"{row['engine'].split()[0]}-seed{row['seed']}-{run_dir.name}"
+    target.mkdir(parents=True, exist_ok=True)
+    for path in run_dir.iterdir():
+        if path.name in KEPT_FILES or path.suffix == ".png":
+            shutil.copy2(path, target / path.name)
+    return target
