@@ -36,8 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="every experiment with its chapter, engines, the notes' figure and its data")
 
     def engine_options(p):
-        p.add_argument("--engine", default="keras", choices=("keras", "scratch"),
-                       help="keras (Keras 3, the default) or scratch (the NumPy engine)")
+        p.add_argument("--engine", choices=("keras", "scratch"),
+                       help="keras (Keras 3) or scratch (the NumPy engine); default: the experiment's first")
         p.add_argument("--backend", choices=BACKENDS,
                        help="Keras backend (default: $KERAS_BACKEND, else tensorflow)")
 
@@ -93,7 +93,7 @@ def cmd_summary(args) -> int:
         print(f"dualnet: {recipe.id} is a {recipe.kind} with no network; try 'dualnet run {recipe.id}'",
               file=sys.stderr)
         return 2
-    engine = get_engine(args.engine)
+    engine = get_engine(args.engine or recipe.engines[0])
     print(engine.summary(engine.build(recipe), recipe), end="")
     return 0
 
@@ -103,7 +103,7 @@ def cmd_run(args) -> int:
     from dualnet.runner import RunOptions, run
 
     recipe = experiments.get(args.id)
-    options = RunOptions(engine=args.engine, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
+    options = RunOptions(engine=args.engine or recipe.engines[0], epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
                          limit=args.limit, data_dir=args.data_dir, verify=args.verify, out=args.out)
     run_dir = run(recipe, options)
     print(f"run folder: {run_dir}")

@@ -69,6 +69,17 @@ def fashion_vgg(L):
             L.Dense(units=10, activation="softmax")]
 
 
+def doit_conv_scratch(L):
+    """Do it 08-4, the network built by hand: ten 3x3 kernels 'same' with bias, ReLU, 2x2 max-pool,
+    a hidden layer of 100, and 10 logits (the softmax is in the loss)."""
+    return [L.Input(shape=FASHION_INPUT),
+            L.Conv2D(10, (3, 3), padding="same", activation="relu"),
+            L.MaxPooling2D((2, 2)),
+            L.Flatten(),
+            L.Dense(100, activation="relu"),
+            L.Dense(10)]
+
+
 def doit_conv1(L):
     """Do it 08: 10 kernels 3x3 'same', pooling, a hidden layer of 100."""
     return [L.Input(shape=FASHION_INPUT),

@@ -45,7 +45,7 @@ class KerasEngine:
         model = keras.Sequential(recipe.model(keras.layers), name=recipe.id.replace("-", "_"))
         if recipe.kind == "train":
             optimizer = getattr(keras.optimizers, recipe.optimizer)(**recipe.optimizer_args)
-            model.compile(optimizer=optimizer, loss=recipe.loss, metrics=list(recipe.metrics))
+            model.compile(optimizer=optimizer, loss=recipe.make_loss(keras.losses), metrics=list(recipe.metrics))
         return model
 
     @staticmethod

@@ -25,7 +25,7 @@ class ScratchEngine:
         model = scratch.Sequential(recipe.model(scratch.layers), name=recipe.id.replace("-", "_"))
         if recipe.kind == "train":
             optimizer = getattr(scratch.optimizers, recipe.optimizer)(**recipe.optimizer_args)
-            model.compile(optimizer=optimizer, loss=recipe.loss, metrics=list(recipe.metrics))
+            model.compile(optimizer=optimizer, loss=recipe.make_loss(scratch.losses), metrics=list(recipe.metrics))
         return model
 
     @staticmethod

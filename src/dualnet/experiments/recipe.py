@@ -49,6 +49,7 @@ class Recipe:
     optimizer: str = "Adam"            # a class name in keras.optimizers and the scratch engine
     optimizer_args: dict = field(default_factory=dict)
     loss: str = "sparse_categorical_crossentropy"
+    from_logits: bool = False          # the model ends without softmax; the loss applies it
     metrics: tuple[str, ...] = ("accuracy",)
     epochs: int = 1
     batch_size: int = 32               # Keras's default, which the notes' fit() calls use
@@ -56,7 +57,7 @@ class Recipe:
     reported: Reported | None = None
     demo: Callable | None = None       # for kind "demo": demo(run_dir, options, stream) -> files written
     report: Callable | None = None     # after training: report(engine, model, splits, stream) -> extra metrics
-    engines: tuple[str, ...] = ("keras",)
+    engines: tuple[str, ...] = ("keras",)  # the first is the default
     notes: str = ""
 
     def to_json(self) -> dict:
@@ -66,6 +67,13 @@ class Recipe:
             fn = getattr(self, key)
             d[key] = f"{fn.__module__}.{fn.__qualname__}" if fn else None
         return d
+
+    def make_loss(self, losses_module):
+        """The loss for an engine's losses module: its name, or its class when from_logits is set."""
+        if not self.from_logits:
+            return self.loss
+        class_name = "".join(part.capitalize() for part in self.loss.split("_"))  # categorical_crossentropy
+        return getattr(losses_module, class_name)(from_logits=True)
 
     def figure(self) -> str:
         if self.reported:
