@@ -24,7 +24,8 @@ def test_run_writes_the_whole_run_folder(fashion_dir, tmp_path):
     assert f"run folder: {run_dir}" in result.stdout
     assert "epoch 1/1" in result.stdout  # plain progress lines when not on a terminal
     names = {p.name for p in run_dir.iterdir()}
-    assert names == {"config.json", "history.csv", "metrics.json", "summary.txt", "curves.png", "model.keras"}
+    assert names == {"config.json", "history.csv", "metrics.json", "summary.txt", "curves.png", "model.keras",
+                     "checkpoint"}
 
     config = json.loads((run_dir / "config.json").read_text())
     assert config["experiment"]["id"] == "fashion-cnn-pool" and config["experiment"]["validation_split"] == 0.25
@@ -91,7 +92,8 @@ def test_scratch_engine_writes_the_same_run_folder(fashion_dir, tmp_path):
             str(fashion_dir), "--no-verify", "--out", str(out))
     (run_dir,) = (out / "doit-conv1").iterdir()
     names = {p.name for p in run_dir.iterdir()}
-    assert names == {"config.json", "history.csv", "metrics.json", "summary.txt", "curves.png", "model.npz"}
+    assert names == {"config.json", "history.csv", "metrics.json", "summary.txt", "curves.png", "model.npz",
+                     "checkpoint"}
     config = json.loads((run_dir / "config.json").read_text())
     assert config["engine"]["engine"] == "scratch" and config["data"] == {"train": 160, "validation": 40, "test": 64}
     metrics = json.loads((run_dir / "metrics.json").read_text())

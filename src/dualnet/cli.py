@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-verify", dest="verify", action="store_false",
                    help="skip the datasets' checksums (for your own files in the same format)")
     p.add_argument("--out", default="runs", help="where run folders go (default: ./runs)")
+    p.add_argument("--resume", metavar="RUN_DIR",
+                   help="continue that run from its last finished epoch (its seed, engine and data; --epochs may extend it)")
 
     p = sub.add_parser("report", help="every recorded run against the notes' figures, as one table")
     p.add_argument("roots", nargs="*", default=["runs", "results/runs"], help="folders to search for runs")
@@ -99,13 +101,22 @@ def cmd_summary(args) -> int:
 
 
 def cmd_run(args) -> int:
+    from pathlib import Path
+
     from dualnet import experiments
-    from dualnet.runner import RunOptions, run
+    from dualnet.runner import RunOptions, resume_options, run
 
     recipe = experiments.get(args.id)
-    options = RunOptions(engine=args.engine or recipe.engines[0], epochs=args.epochs, batch_size=args.batch_size, seed=args.seed,
-                         limit=args.limit, data_dir=args.data_dir, verify=args.verify, out=args.out)
-    run_dir = run(recipe, options)
+    if args.resume:
+        options, previous = resume_options(Path(args.resume), args.epochs)
+        if previous["experiment"]["id"] != recipe.id:
+            raise ValueError(f"{args.resume} is a run of {previous['experiment']['id']}, not of {recipe.id}")
+        run_dir = run(recipe, options, resume=Path(args.resume))
+    else:
+        options = RunOptions(engine=args.engine or recipe.engines[0], epochs=args.epochs, batch_size=args.batch_size,
+                             seed=args.seed, limit=args.limit, data_dir=args.data_dir, verify=args.verify,
+                             out=args.out)
+        run_dir = run(recipe, options)
     print(f"run folder: {run_dir}")
     return 0
 
@@ -141,17 +152,23 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "backend", None):
         os.environ["KERAS_BACKEND"] = args.backend  # before Keras is first imported
+    from dualnet.checkpoint import NoCheckpointError
     from dualnet.data import DataError
     from dualnet.experiments import UnknownExperimentError
+    from dualnet.runner import InterruptedRun
     from dualnet.rundir import OutputDirError
+    from dualnet.scratch.model import NonFiniteLossError
 
     try:
         return COMMANDS[args.command](args)
-    except (UnknownExperimentError, DataError, OutputDirError, ValueError) as exc:
+    except (UnknownExperimentError, DataError, OutputDirError, NoCheckpointError, ValueError) as exc:
         print(f"dualnet: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("dualnet: interrupted", file=sys.stderr)
+    except NonFiniteLossError as exc:
+        print(f"dualnet: {exc}", file=sys.stderr)
+        return 3
+    except (InterruptedRun, KeyboardInterrupt) as exc:
+        print(f"dualnet: {exc or 'interrupted'}", file=sys.stderr)
         return 130
 
 

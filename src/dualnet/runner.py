@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -9,11 +10,12 @@ from pathlib import Path
 
 import numpy as np
 
-from dualnet import plots
+from dualnet import checkpoint, plots
 from dualnet.engines import get_engine
 from dualnet.experiments.inputs import prepare
 from dualnet.machine import machine, package_versions
 from dualnet.progress import EpochProgress
+from dualnet.scratch.model import NonFiniteLossError
 from dualnet.rundir import atomic_path, create_run_dir, write_history_csv, write_json, write_text
 
 
@@ -44,14 +46,27 @@ def compare_with_notes(recipe, metrics: dict) -> dict | None:
             "band_points": round(100 * reported.band, 2), "within_band": abs(ours - reported.value) <= reported.band}
 
 
-def run(recipe, options: RunOptions, stream=None) -> Path:
-    """Run an experiment and return its run folder."""
+class InterruptedRun(Exception):
+    """Training was stopped by Ctrl-C; what was finished is saved and the message says how to resume."""
+
+
+def resume_options(run_dir: Path, epochs: int | None) -> tuple[RunOptions, dict]:
+    """The options of the run being resumed (its seed, engine, data), with more epochs if asked."""
+    config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
+    options = RunOptions(**config["options"])
+    if epochs:
+        options.epochs = epochs
+    return options, config
+
+
+def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) -> Path:
+    """Run an experiment (or resume one from its run folder) and return its run folder."""
     stream = stream or sys.stdout
     wall_start = time.perf_counter()
     if options.engine not in recipe.engines:
         raise ValueError(f"{recipe.id} runs on the {' and '.join(recipe.engines)} engine"
                          f"{'s' if len(recipe.engines) > 1 else ''}, not on {options.engine}")
-    run_dir = create_run_dir(options.out, recipe.id)
+    run_dir = Path(resume) if resume else create_run_dir(options.out, recipe.id)
     config = {"experiment": recipe.to_json(), "options": asdict(options), "command": sys.argv,
               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "versions": package_versions(),
               "machine": machine()}
@@ -78,21 +93,41 @@ def run(recipe, options: RunOptions, stream=None) -> Path:
     shape = engine.input_shape(model)
     splits.x_train, splits.x_val, splits.x_test = (fit_to_input(x, shape)
                                                    for x in (splits.x_train, splits.x_val, splits.x_test))
-    if recipe.augmentation:
+    done, history = 0, {}
+    if resume:
+        model, done, history = checkpoint.load(engine, run_dir, recipe)
+        previous = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
+        config["started"] = previous["started"]
+        config["resumed"] = previous.get("resumed", []) + [{"at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                                                            "after_epoch": done}]
+    elif recipe.augmentation:
         from dualnet.demos import augmentation_grid
 
         augmentation_grid(splits.x_train[0], recipe.augmentation, rng, run_dir / "augmented.png")
     config.update(epochs=epochs, batch_size=batch_size, data=splits.sizes())
     write_json(run_dir / "config.json", config)
-    print(f"{recipe.id}: training on {splits.sizes()} for {epochs} epochs, batch {batch_size}, "
-          f"{engine.describe()}; run folder {run_dir}", file=stream, flush=True)
+    print(f"{recipe.id}: training on {splits.sizes()} for {epochs} epochs{f' from epoch {done + 1}' if done else ''}"
+          f", batch {batch_size}, {engine.describe()}; run folder {run_dir}", file=stream, flush=True)
 
     steps = -(-len(splits.x_train) // batch_size)
+    saver = checkpoint.Checkpointer(engine, model, run_dir, history, options.seed)
     started = time.perf_counter()
-    history = engine.fit(model, splits, epochs, batch_size, callbacks=[EpochProgress(epochs, steps, stream)])
+    try:
+        engine.fit(model, splits, epochs, batch_size, callbacks=[EpochProgress(epochs, steps, stream), saver],
+                   initial_epoch=done)
+    except KeyboardInterrupt:
+        write_history(run_dir, saver.history, recipe, options)
+        raise InterruptedRun(
+            f"interrupted after {saver.epochs_done} finished epoch(s) of {epochs}; the history and the last "
+            f"checkpoint are in {run_dir}. Resume with:\n  dualnet run {recipe.id} --resume {run_dir}") from None
+    except NonFiniteLossError as exc:
+        write_history(run_dir, saver.history, recipe, options)
+        kept = (f"the last good checkpoint (epoch {saver.epochs_done}) is in {run_dir / checkpoint.FOLDER}"
+                if saver.epochs_done else "no epoch finished, so there is no checkpoint")
+        raise NonFiniteLossError(f"{exc} {kept}.") from None
     train_seconds = time.perf_counter() - started
-    write_history_csv(run_dir / "history.csv", history)
-    plots.learning_curves(history, run_dir / "curves.png", title=f"{recipe.id} ({options.engine})")
+    history = saver.history
+    write_history(run_dir, history, recipe, options)
 
     test = engine.evaluate(model, splits.x_test, splits.y_test, batch_size)
     metrics = {f"test_{k}": v for k, v in test.items()}
@@ -113,3 +148,9 @@ def run(recipe, options: RunOptions, stream=None) -> Path:
     else:
         print(f"test loss {metrics['test_loss']:.4f}", file=stream)
     return run_dir
+
+
+def write_history(run_dir: Path, history: dict, recipe, options) -> None:
+    if history:
+        write_history_csv(run_dir / "history.csv", history)
+        plots.learning_curves(history, run_dir / "curves.png", title=f"{recipe.id} ({options.engine})")

@@ -9,6 +9,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chat
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from dualnet.scratch.model import NonFiniteLossError  # noqa: E402
 from dualnet.summary import LayerRow, format_summary  # noqa: E402
 
 
@@ -19,14 +20,36 @@ class _ProgressAdapter(keras.callbacks.Callback):
         super().__init__()
         self.target = target
 
+    def _pass(self, hook, *args):
+        method = getattr(self.target, hook, None)
+        if method is not None:
+            method(*args)
+
     def on_epoch_begin(self, epoch, logs=None):
-        self.target.on_epoch_begin(epoch, logs)
+        self._pass("on_epoch_begin", epoch, logs)
 
     def on_train_batch_end(self, batch, logs=None):
-        self.target.on_train_batch_end(batch, logs)
+        self._pass("on_train_batch_end", batch, logs)
 
     def on_epoch_end(self, epoch, logs=None):
-        self.target.on_epoch_end(epoch, logs)
+        self._pass("on_epoch_end", epoch, logs)
+
+
+class _NonFiniteGuard(keras.callbacks.Callback):
+    """Stops training at the first batch whose loss is NaN or infinite, and remembers where."""
+
+    def __init__(self):
+        super().__init__()
+        self.epoch, self.where = 0, None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(float(loss)):
+            self.where = (self.epoch, batch, float(loss))
+            self.model.stop_training = True
 
 
 class KerasEngine:
@@ -57,11 +80,18 @@ class KerasEngine:
                 for layer in model.layers]
         return format_summary(f"{recipe.id} (keras, {keras.backend.backend()})", rows, recipe.params)
 
-    def fit(self, model, splits, epochs: int, batch_size: int, callbacks=()) -> dict:
+    def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0) -> dict:
         validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
+        guard = _NonFiniteGuard()
         history = model.fit(splits.x_train, splits.y_train, batch_size=batch_size, epochs=epochs,
-                            validation_data=validation, shuffle=True, verbose=0,
-                            callbacks=[_ProgressAdapter(c) for c in callbacks])
+                            validation_data=validation, shuffle=True, verbose=0, initial_epoch=initial_epoch,
+                            callbacks=[guard] + [_ProgressAdapter(c) for c in callbacks])
+        if guard.where:
+            epoch, batch, loss = guard.where
+            raise NonFiniteLossError(
+                f"the loss became {loss} at epoch {epoch + 1}, batch {batch + 1}: training stopped. The likely "
+                f"cause is too high a learning rate (now {float(model.optimizer.learning_rate)}), or inputs "
+                "that are not scaled or contain NaN.")
         return {k: [float(v) for v in vs] for k, vs in history.history.items()}
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:
@@ -73,3 +103,13 @@ class KerasEngine:
 
     def save(self, model, path) -> None:
         model.save(path)
+
+    def save_checkpoint(self, model, folder) -> dict:
+        model.save(folder / self.model_file)  # weights and the optimizer's state
+        return {}
+
+    def load_checkpoint(self, folder, state, recipe):
+        # Weights and optimizer state come back exactly; Keras's random generators are reseeded (seed plus
+        # the epochs done), so shuffling and dropout masks after a resume differ from an unbroken run.
+        keras.utils.set_random_seed(state["seed"] + state["epochs_done"])
+        return keras.saving.load_model(folder / self.model_file, safe_mode=True)

@@ -38,10 +38,11 @@ class ScratchEngine:
         model.summary(print_fn=lines.append, notes_params=recipe.params)
         return "\n".join(lines) + "\n"
 
-    def fit(self, model, splits, epochs: int, batch_size: int, callbacks=()) -> dict:
+    def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0) -> dict:
         validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
         history = model.fit(splits.x_train, splits.y_train, batch_size=batch_size, epochs=epochs,
-                            validation_data=validation, shuffle=True, verbose=0, callbacks=list(callbacks))
+                            validation_data=validation, shuffle=True, verbose=0, callbacks=list(callbacks),
+                            initial_epoch=initial_epoch)
         return history.history
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:
@@ -51,4 +52,15 @@ class ScratchEngine:
         return model.predict(x, batch_size=batch_size)
 
     def save(self, model, path) -> None:
-        model.save(path)
+        model.save(path, include_optimizer=False)
+
+    def save_checkpoint(self, model, folder) -> dict:
+        model.save(folder / self.model_file)
+        return {"random_state": scratch.random.generator().bit_generator.state}
+
+    def load_checkpoint(self, folder, state, recipe):
+        model = scratch.load_model(folder / self.model_file)
+        # Building the model drew initial weights; restoring the generator afterwards puts shuffling and
+        # dropout exactly where the interrupted run left them.
+        scratch.random.generator().bit_generator.state = state["random_state"]
+        return model

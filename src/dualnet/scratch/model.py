@@ -242,19 +242,29 @@ class Sequential:
                  "from_logits": self.loss.from_logits, "metrics": self.metric_names}}
 
     # -- files ------------------------------------------------------------------
-    def save(self, path) -> None:
-        """One .npz: the weights as w0, w1, ... and the config as JSON text; no pickled object."""
+    def save(self, path, include_optimizer: bool = True) -> None:
+        """One .npz: the weights as w0, w1, ..., the optimizer's state as opt/..., and the config as
+        JSON text; no pickled object."""
         arrays = {f"w{i}": w for i, w in enumerate(self.weights())}
-        arrays["config.json"] = np.array(json.dumps(self.get_config()))
+        config = self.get_config()
+        if include_optimizer and self.optimizer is not None and self.optimizer.state:
+            state = self.optimizer.get_state()
+            config["compile"]["optimizer_iterations"] = state["iterations"]
+            arrays.update({f"opt/{key}": value for key, value in state["arrays"].items()})
+        arrays["config.json"] = np.array(json.dumps(config))
         with open(path, "wb") as fh:
             np.savez(fh, **arrays)
 
 
 def load_model(path) -> Sequential:
     """Rebuild a model saved by Sequential.save. Only known layer classes are built; nothing is unpickled."""
-    with np.load(path, allow_pickle=False) as data:
-        config = json.loads(str(data["config.json"]))
-        weights = [data[f"w{i}"] for i in range(len(data.files) - 1)]
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            config = json.loads(str(data["config.json"]))
+            weights = [data[f"w{i}"] for i in range(sum(name.startswith("w") for name in data.files))]
+            optimizer_arrays = {name[4:]: data[name] for name in data.files if name.startswith("opt/")}
+    except (KeyError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: not a dualnet scratch model ({exc})") from exc
     built = []
     for entry in config["layers"]:
         cls = getattr(layer_classes, entry["class_name"], None)
@@ -269,7 +279,10 @@ def load_model(path) -> Sequential:
         opt_class = optimizers.OPTIMIZERS[opt.pop("name").lower()]
         loss = losses.get(config["compile"]["loss"])
         loss.from_logits = config["compile"]["from_logits"]
+        iterations = config["compile"].get("optimizer_iterations", 0)
         model.compile(opt_class(**opt), loss, config["compile"]["metrics"])
+        if optimizer_arrays:
+            model.optimizer.set_state({"iterations": iterations, "arrays": optimizer_arrays}, model.weights())
     return model
 
 
