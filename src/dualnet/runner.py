@@ -113,7 +113,7 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
     saver = checkpoint.Checkpointer(engine, model, run_dir, history, options.seed)
     started = time.perf_counter()
     try:
-        engine.fit(model, splits, epochs, batch_size, callbacks=[EpochProgress(epochs, steps, stream), saver],
+        engine.fit(model, splits, epochs, batch_size, callbacks=[saver, EpochProgress(epochs, steps, stream)],  # saved before shown
                    initial_epoch=done)
     except KeyboardInterrupt:
         write_history(run_dir, saver.history, recipe, options)

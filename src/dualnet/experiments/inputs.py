@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dualnet.data import load_fashion_mnist
+from dualnet.data import DataError, load_fashion_mnist
 from dualnet.data.multiplication import multiplication_problem, sequence_problem
 
 
@@ -97,4 +97,8 @@ PREPARERS = {"fashion": prepare_fashion, "multiplication": prepare_multiplicatio
 
 
 def prepare(recipe, options, rng) -> Splits:
-    return PREPARERS[recipe.data](recipe, options, rng)
+    splits = PREPARERS[recipe.data](recipe, options, rng)
+    for name, x in (("training", splits.x_train), ("test", splits.x_test)):
+        if len(x) == 0:
+            raise DataError(f"{recipe.id}: the {name} set is empty: check the dataset files (or --limit)")
+    return splits
