@@ -54,6 +54,7 @@ def one_hot(y: np.ndarray, num_classes: int) -> np.ndarray:
 
 def prepare_fashion(recipe, options, rng: np.random.Generator) -> Splits:
     (x_train, y_train), (x_test, y_test) = load_fashion_mnist(options.data_dir, verify=options.verify)
+    require_samples(recipe, training=x_train, test=x_test)
     if options.limit:
         x_train, y_train = x_train[:options.limit], y_train[:options.limit]
         x_test, y_test = x_test[:options.limit], y_test[:options.limit]
@@ -96,9 +97,11 @@ def prepare_sequence(recipe, options, rng) -> Splits:
 PREPARERS = {"fashion": prepare_fashion, "multiplication": prepare_multiplication, "sequence": prepare_sequence}
 
 
-def prepare(recipe, options, rng) -> Splits:
-    splits = PREPARERS[recipe.data](recipe, options, rng)
-    for name, x in (("training", splits.x_train), ("test", splits.x_test)):
+def require_samples(recipe, **sets) -> None:
+    for name, x in sets.items():
         if len(x) == 0:
-            raise DataError(f"{recipe.id}: the {name} set is empty: check the dataset files (or --limit)")
-    return splits
+            raise DataError(f"{recipe.id}: the {name} set is empty: check the dataset files")
+
+
+def prepare(recipe, options, rng) -> Splits:
+    return PREPARERS[recipe.data](recipe, options, rng)
