@@ -32,8 +32,11 @@ class RunOptions:
 
 
 def fit_to_input(x: np.ndarray | None, shape: tuple) -> np.ndarray | None:
-    """Reshape samples to the model's input shape: (N, 28, 28, 1) feeds Input(shape=(28, 28)) too."""
-    return None if x is None else x.reshape((len(x),) + tuple(shape))
+    """Reshape samples to the model's input shape: (N, 28, 28, 1) feeds Input(shape=(28, 28)) too.
+    Integer indices standing for one-hot vectors keep their shape."""
+    if x is None or (np.issubdtype(x.dtype, np.integer) and x.shape[1:] == tuple(shape[:-1])):
+        return x
+    return x.reshape((len(x),) + tuple(shape))
 
 
 def compare_with_notes(recipe, metrics: dict) -> dict | None:
@@ -104,7 +107,7 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
         from dualnet.demos import augmentation_grid
 
         augmentation_grid(splits.x_train[0], recipe.augmentation, rng, run_dir / "augmented.png")
-    config.update(epochs=epochs, batch_size=batch_size, data=splits.sizes())
+    config.update(epochs=epochs, batch_size=batch_size, data=splits.sizes(), data_source=splits.source)
     write_json(run_dir / "config.json", config)
     print(f"{recipe.id}: training on {splits.sizes()} for {epochs} epochs{f' from epoch {done + 1}' if done else ''}"
           f", batch {batch_size}, {engine.describe()}; run folder {run_dir}", file=stream, flush=True)

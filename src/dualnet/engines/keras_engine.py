@@ -35,6 +35,36 @@ class _ProgressAdapter(keras.callbacks.Callback):
         self._pass("on_epoch_end", epoch, logs)
 
 
+class _OneHotBatches(keras.utils.PyDataset):
+    """Word indices (N, T) fed to a model that takes one-hot vectors (N, T, D), one batch at a time:
+    the whole one-hot tensor (800 MB for the Do-it IMDB data) never exists."""
+
+    def __init__(self, x, y, depth, batch_size, shuffle=False):
+        super().__init__()
+        self.x, self.y, self.depth, self.batch_size, self.shuffle = x, y, depth, batch_size, shuffle
+        self.order = np.random.permutation(len(x)) if shuffle else np.arange(len(x))
+
+    def __len__(self):
+        return -(-len(self.x) // self.batch_size)
+
+    def __getitem__(self, i):
+        rows = self.order[i * self.batch_size:(i + 1) * self.batch_size]
+        batch = np.eye(self.depth, dtype=np.float32)[self.x[rows]]
+        return batch if self.y is None else (batch, self.y[rows])
+
+    def on_epoch_end(self):
+        if self.shuffle:
+            self.order = np.random.permutation(len(self.x))
+
+
+def _one_hot_depth(model, x):
+    """D when x holds integer indices (N, T) and the model takes one-hot vectors (N, T, D); else None."""
+    shape = tuple(model.inputs[0].shape[1:])
+    if np.issubdtype(np.asarray(x).dtype, np.integer) and len(shape) == 2 and np.shape(x)[1:] == shape[:1]:
+        return shape[1]
+    return None
+
+
 class _NonFiniteGuard(keras.callbacks.Callback):
     """Stops training at the first batch whose loss is NaN or infinite, and remembers where."""
 
@@ -83,9 +113,15 @@ class KerasEngine:
     def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0) -> dict:
         validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
         guard = _NonFiniteGuard()
-        history = model.fit(splits.x_train, splits.y_train, batch_size=batch_size, epochs=epochs,
-                            validation_data=validation, shuffle=True, verbose=0, initial_epoch=initial_epoch,
-                            callbacks=[guard] + [_ProgressAdapter(c) for c in callbacks])
+        depth = _one_hot_depth(model, splits.x_train)
+        if depth:
+            data = dict(x=_OneHotBatches(splits.x_train, splits.y_train, depth, batch_size, shuffle=True))
+            if validation:
+                validation = _OneHotBatches(*validation, depth, batch_size)
+        else:
+            data = dict(x=splits.x_train, y=splits.y_train, batch_size=batch_size, shuffle=True)
+        history = model.fit(**data, epochs=epochs, validation_data=validation, verbose=0,
+                            initial_epoch=initial_epoch, callbacks=[guard] + [_ProgressAdapter(c) for c in callbacks])
         if guard.where:
             epoch, batch, loss = guard.where
             raise NonFiniteLossError(
@@ -95,11 +131,15 @@ class KerasEngine:
         return {k: [float(v) for v in vs] for k, vs in history.history.items()}
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:
-        values = model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
+        depth = _one_hot_depth(model, x)
+        data = dict(x=_OneHotBatches(x, y, depth, batch_size)) if depth else dict(x=x, y=y, batch_size=batch_size)
+        values = model.evaluate(**data, verbose=0, return_dict=True)
         return {k: float(v) for k, v in values.items()}
 
     def predict(self, model, x, batch_size: int = 256) -> np.ndarray:
-        return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
+        depth = _one_hot_depth(model, x)
+        data = dict(x=_OneHotBatches(x, None, depth, batch_size)) if depth else dict(x=x, batch_size=batch_size)
+        return np.asarray(model.predict(**data, verbose=0))
 
     def save(self, model, path) -> None:
         model.save(path)

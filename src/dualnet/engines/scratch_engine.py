@@ -23,6 +23,10 @@ class ScratchEngine:
 
     def build(self, recipe):
         model = scratch.Sequential(recipe.model(scratch.layers), name=recipe.id.replace("-", "_"))
+        if recipe.bptt_steps:  # the notes' truncated backpropagation through time
+            for layer in model.layers:
+                if hasattr(layer, "truncate"):
+                    layer.truncate = recipe.bptt_steps
         if recipe.kind == "train":
             optimizer = getattr(scratch.optimizers, recipe.optimizer)(**recipe.optimizer_args)
             model.compile(optimizer=optimizer, loss=recipe.make_loss(scratch.losses), metrics=list(recipe.metrics))

@@ -34,6 +34,8 @@ MULTIPLICATION = dict(chapter="rnn", kind="train", engines=BOTH, data="multiplic
                       validation_split=0.2, optimizer="Adam", loss="mse", metrics=(), epochs=100,
                       batch_size=32, report=correctness)
 
+DOIT_IMDB = dict(chapter="rnn", kind="train", data="imdb", loss="binary_crossentropy", batch_size=32)
+
 RECIPES = [
     Recipe("seq-predict", "rnn", "Predict the next number of a sequence", "7.1-7.5", "train",
            model=models.seq_predict, params=131, data="sequence", optimizer="Adam", loss="mse", metrics=(),
@@ -46,4 +48,18 @@ RECIPES = [
            params=11_311, reported=Reported("correctness", 0.9568, "7.14", book=0.9477), **MULTIPLICATION),
     Recipe("mult-gru", title="Multiplication problem, GRU", listing="book 7.15-7.18", model=models.mult_gru,
            params=8_671, reported=Reported("correctness", 0.9886, "book 7.18"), **MULTIPLICATION),
+    Recipe("doit-rnn-scratch", title="Do it 09-2: the recurrent network written by hand",
+           listing="Do it 09-2", model=models.doit_simplernn, params=4_289, data_args={"num_words": 100},
+           one_hot=100, bptt_steps=10, optimizer="SGD", optimizer_args={"learning_rate": 0.01}, epochs=20,
+           engines=("scratch",), reported=Reported("val_accuracy", 0.6816, "Do it 09-2"), **DOIT_IMDB),
+    Recipe("doit-simplernn", title="Do it 09-2: SimpleRNN on one-hot words", listing="Do it 09-2",
+           model=models.doit_simplernn, params=4_289, data_args={"num_words": 100}, one_hot=100,
+           optimizer="SGD", epochs=20, engines=BOTH, reported=Reported("val_accuracy", 0.6998, "Do it 09-2"),
+           **DOIT_IMDB),
+    Recipe("doit-embedding-rnn", title="Do it 09-3: Embedding and SimpleRNN", listing="Do it 09-3",
+           model=models.doit_embedding_rnn, params=32_337, data_args={"num_words": 1000}, optimizer="Adam",
+           epochs=10, engines=BOTH, reported=Reported("val_accuracy", 0.8222, "Do it 09-3"), **DOIT_IMDB),
+    Recipe("doit-embedding-lstm", title="Do it 09-3: Embedding and LSTM", listing="Do it 09-3",
+           model=models.doit_embedding_lstm, params=33_321, data_args={"num_words": 1000}, optimizer="Adam",
+           epochs=10, engines=BOTH, reported=Reported("val_accuracy", 0.8372, "Do it 09-3"), **DOIT_IMDB),
 ]

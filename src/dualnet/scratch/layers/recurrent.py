@@ -29,6 +29,7 @@ class RecurrentLayer(Layer):
         self.gate_act, self.gate_act_backward = activations.get(recurrent_activation)
         self.kernel_initializer, self.recurrent_initializer = kernel_initializer, recurrent_initializer
         self.bias_initializer = bias_initializer
+        self.truncate = None  # backpropagate through the last `truncate` steps only (None: all of them)
 
     def build(self, input_shape, rng):
         super().build(input_shape, rng)
@@ -116,6 +117,7 @@ class SimpleRNN(RecurrentLayer):
         dz = np.zeros((steps,) + dh_out.shape[1:], dtype=dy.dtype)
         dh = np.zeros_like(dh_out[0])
         slope = self.slope(self.act_backward, self.hs[1:])
+        truncate = truncate or self.truncate
         first = 0 if truncate is None else max(0, steps - truncate)
         for t in range(steps - 1, first - 1, -1):
             np.multiply(dh + dh_out[t], slope[t], out=dz[t])
@@ -173,6 +175,7 @@ class LSTM(RecurrentLayer):
         slope[..., 2 * u:3 * u] = self.slope(self.act_backward, self.ifgo[..., 2 * u:3 * u])
         slope[..., 3 * u:] = self.slope(self.gate_act_backward, self.ifgo[..., 3 * u:])
         slope_c = self.slope(self.act_backward, self.tanh_c)
+        truncate = truncate or self.truncate
         first = 0 if truncate is None else max(0, steps - truncate)
         for t in range(steps - 1, first - 1, -1):
             gates, d = self.ifgo[t], dz[t]
@@ -251,6 +254,7 @@ class GRU(RecurrentLayer):
         slope = np.empty_like(self.zrh)
         slope[..., :2 * u] = self.slope(self.gate_act_backward, self.zrh[..., :2 * u])
         slope[..., 2 * u:] = self.slope(self.act_backward, self.zrh[..., 2 * u:])
+        truncate = truncate or self.truncate
         first = 0 if truncate is None else max(0, steps - truncate)
         for t in range(steps - 1, first - 1, -1):
             h, gates, d = self.hs[t], self.zrh[t], dxw[t]
