@@ -9,6 +9,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chat
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
+from dualnet.engines import build_sequential  # noqa: E402
 from dualnet.scratch.model import NonFiniteLossError  # noqa: E402
 from dualnet.summary import LayerRow, format_summary  # noqa: E402
 
@@ -95,11 +96,7 @@ class KerasEngine:
         keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's generators
 
     def build(self, recipe):
-        model = keras.Sequential(recipe.model(keras.layers), name=recipe.id.replace("-", "_"))
-        if recipe.kind == "train":
-            optimizer = getattr(keras.optimizers, recipe.optimizer)(**recipe.optimizer_args)
-            model.compile(optimizer=optimizer, loss=recipe.make_loss(keras.losses), metrics=list(recipe.metrics))
-        return model
+        return build_sequential(recipe, keras.Sequential, keras.layers, keras.optimizers, keras.losses)
 
     @staticmethod
     def input_shape(model) -> tuple:

@@ -7,6 +7,7 @@ import platform
 import numpy as np
 
 from dualnet import scratch
+from dualnet.engines import build_sequential
 
 
 class ScratchEngine:
@@ -22,14 +23,11 @@ class ScratchEngine:
         scratch.set_random_seed(seed)
 
     def build(self, recipe):
-        model = scratch.Sequential(recipe.model(scratch.layers), name=recipe.id.replace("-", "_"))
+        model = build_sequential(recipe, scratch.Sequential, scratch.layers, scratch.optimizers, scratch.losses)
         if recipe.bptt_steps:  # the notes' truncated backpropagation through time
             for layer in model.layers:
                 if hasattr(layer, "truncate"):
                     layer.truncate = recipe.bptt_steps
-        if recipe.kind == "train":
-            optimizer = getattr(scratch.optimizers, recipe.optimizer)(**recipe.optimizer_args)
-            model.compile(optimizer=optimizer, loss=recipe.make_loss(scratch.losses), metrics=list(recipe.metrics))
         return model
 
     @staticmethod

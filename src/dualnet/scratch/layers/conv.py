@@ -27,6 +27,13 @@ def output_size(size, kernel, stride, padding) -> tuple[int, int, int]:
     raise ValueError(f"padding must be 'valid' or 'same', received {padding!r}")
 
 
+def window_geometry(input_shape, window, strides, padding):
+    """((out_h, out_w), padding for np.pad) of a sliding window over (H, W, C) inputs."""
+    (oh, top, bottom), (ow, left, right) = (output_size(input_shape[a], window[a], strides[a], padding)
+                                            for a in (0, 1))
+    return (oh, ow), ((0, 0), (top, bottom), (left, right), (0, 0))
+
+
 def windows(x: np.ndarray, kernel, strides, out) -> np.ndarray:
     """A view (N, out_h, out_w, kh, kw, C) of every window of x (N, H, W, C); no copy."""
     n, _, _, c = x.shape
@@ -54,9 +61,7 @@ class Conv2D(ActivatedLayer):
             self.bias = self.add_weight("bias", (self.filters,), self.bias_initializer, rng)
 
     def geometry(self, input_shape):
-        (oh, top, bottom), (ow, left, right) = (output_size(input_shape[a], self.kernel_size[a], self.strides[a],
-                                                            self.padding) for a in (0, 1))
-        return (oh, ow), ((0, 0), (top, bottom), (left, right), (0, 0))
+        return window_geometry(input_shape, self.kernel_size, self.strides, self.padding)
 
     def compute_output_shape(self, input_shape):
         (oh, ow), _ = self.geometry(input_shape)

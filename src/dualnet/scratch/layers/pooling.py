@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dualnet.scratch.layers.base import Layer
-from dualnet.scratch.layers.conv import output_size, pair
+from dualnet.scratch.layers.conv import pair, window_geometry
 
 
 class MaxPooling2D(Layer):
@@ -16,9 +16,7 @@ class MaxPooling2D(Layer):
         self.padding = padding.lower()
 
     def geometry(self, input_shape):
-        (oh, top, bottom), (ow, left, right) = (output_size(input_shape[a], self.pool_size[a], self.strides[a],
-                                                            self.padding) for a in (0, 1))
-        return (oh, ow), ((0, 0), (top, bottom), (left, right), (0, 0))
+        return window_geometry(input_shape, self.pool_size, self.strides, self.padding)
 
     def compute_output_shape(self, input_shape):
         (oh, ow), _ = self.geometry(input_shape)
