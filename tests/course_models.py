@@ -49,7 +49,7 @@ COURSE_MODELS = {
                             lambda r: r.integers(0, 1000, (4, 100)), _binary),
     "sentiment-lstm": (models.sentiment_lstm, "sparse_categorical_crossentropy",
                        lambda r: r.integers(0, 20000, (4, 25)), lambda r: _classes(r, k=2)),
-    "textgen-word": (partial(models.textgen_word, vocabulary=60), "sparse_categorical_crossentropy",
+    "textgen-word": (partial(models.textgen, vocabulary=60), "sparse_categorical_crossentropy",
                      lambda r: r.integers(0, 60, (4, 25)), lambda r: _classes(r, k=60)),
 }
 

@@ -57,6 +57,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="RUN_DIR",
                    help="continue that run from its last finished epoch (its seed, engine and data; --epochs may extend it)")
 
+    p.add_argument("--corpus", help="text generation: train on this UTF-8 file instead of the default corpus")
+
+    p = sub.add_parser("generate", help="sample text from a trained text-generation run")
+    p.add_argument("run_dir")
+    p.add_argument("--seed-text", required=True, help="the text to continue")
+    p.add_argument("--length", type=positive_int, default=100, help="tokens to add (default 100)")
+    p.add_argument("--temperature", type=float, default=1.0, help="below 1: safer; above 1: wilder; 0: greedy")
+    p.add_argument("--seed", type=non_negative_int, default=0)
+
+    p = sub.add_parser("sentiment", help="a trained sentiment run's positive probability, word by word")
+    p.add_argument("run_dir")
+    p.add_argument("sentence")
+
     p = sub.add_parser("report", help="every recorded run against the notes' figures, as one table")
     p.add_argument("roots", nargs="*", default=["runs", "results/runs"], help="folders to search for runs")
     p.add_argument("--markdown", help="also write the table to this file")
@@ -113,9 +126,24 @@ def cmd_run(args) -> int:
     else:
         options = RunOptions(engine=args.engine or recipe.engines[0], epochs=args.epochs, batch_size=args.batch_size,
                              seed=args.seed, limit=args.limit, data_dir=args.data_dir, verify=args.verify,
-                             out=args.out)
+                             out=args.out, corpus=args.corpus)
         run_dir = run(recipe, options)
     print(f"run folder: {run_dir}")
+    return 0
+
+
+def cmd_generate(args) -> int:
+    from dualnet.trained import generate
+
+    print(generate(args.run_dir, args.seed_text, args.length, args.temperature, args.seed))
+    return 0
+
+
+def cmd_sentiment(args) -> int:
+    from dualnet.trained import sentiment_by_word
+
+    for prefix, positive in sentiment_by_word(args.run_dir, args.sentence):
+        print(f"{positive:6.1%} positive  {prefix}")
     return 0
 
 
@@ -143,7 +171,8 @@ def cmd_record(args) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list, "summary": cmd_summary, "run": cmd_run, "report": cmd_report, "record": cmd_record}
+COMMANDS = {"list": cmd_list, "summary": cmd_summary, "run": cmd_run, "report": cmd_report, "record": cmd_record,
+            "generate": cmd_generate, "sentiment": cmd_sentiment}
 
 
 def main(argv=None) -> int:

@@ -164,8 +164,9 @@ def sentiment_lstm(L):
             L.Dense(2, activation="softmax")]
 
 
-def textgen_word(L, vocabulary: int, window: int = 25):
-    """Book 7.34: next-word prediction from a window of words."""
+def textgen(L, vocabulary: int = 10000, window: int = 25):
+    """Book 7.34: the next token (word, character or jamo) from a window of tokens. The vocabulary
+    comes from the corpus; the default only serves `dualnet summary`."""
     return [L.Input(shape=(window,)),
             L.Embedding(vocabulary, 100),
             L.LSTM(units=100, return_sequences=True),

@@ -28,6 +28,7 @@ class RunOptions:
     limit: int | None = None        # train (and test) on the first N samples only
     data_dir: str | None = None
     verify: bool = True             # check the datasets' checksums
+    corpus: str | None = None       # text generation: a UTF-8 file instead of the default corpus
     out: str = "runs"
 
 
@@ -82,7 +83,9 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
     engine.seed(options.seed)
     rng = np.random.default_rng(options.seed)
     config["engine"] = engine.describe()
-    model = engine.build(recipe)
+    # Data first: a text model's size depends on the corpus's vocabulary.
+    splits = prepare(recipe, options, rng) if recipe.kind == "train" else None
+    model = engine.build(recipe, **(splits.model_args if splits else {}))
     summary = engine.summary(model, recipe)
     write_text(run_dir / "summary.txt", summary)
     if recipe.kind == "summary":
@@ -92,7 +95,6 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
 
     epochs = options.epochs or recipe.epochs
     batch_size = options.batch_size or recipe.batch_size
-    splits = prepare(recipe, options, rng)
     shape = engine.input_shape(model)
     splits.x_train, splits.x_val, splits.x_test = (fit_to_input(x, shape)
                                                    for x in (splits.x_train, splits.x_val, splits.x_test))
@@ -107,6 +109,8 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
         from dualnet.demos import augmentation_grid
 
         augmentation_grid(splits.x_train[0], recipe.augmentation, rng, run_dir / "augmented.png")
+    for name, content in splits.files.items():  # what a later command needs, e.g. the vocabulary
+        write_json(run_dir / name, content)
     config.update(epochs=epochs, batch_size=batch_size, data=splits.sizes(), data_source=splits.source)
     write_json(run_dir / "config.json", config)
     print(f"{recipe.id}: training on {splits.sizes()} for {epochs} epochs{f' from epoch {done + 1}' if done else ''}"

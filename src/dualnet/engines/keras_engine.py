@@ -95,8 +95,8 @@ class KerasEngine:
     def seed(seed: int) -> None:
         keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's generators
 
-    def build(self, recipe):
-        return build_sequential(recipe, keras.Sequential, keras.layers, keras.optimizers, keras.losses)
+    def build(self, recipe, **model_args):
+        return build_sequential(recipe, keras.Sequential, keras.layers, keras.optimizers, keras.losses, **model_args)
 
     @staticmethod
     def input_shape(model) -> tuple:
@@ -141,6 +141,10 @@ class KerasEngine:
     def save(self, model, path) -> None:
         model.save(path)
 
+    def load(self, path):
+        """A trained model from a run folder; safe_mode refuses files that would run code."""
+        return keras.saving.load_model(path, safe_mode=True)
+
     def save_checkpoint(self, model, folder) -> dict:
         model.save(folder / self.model_file)  # weights and the optimizer's state
         return {}
@@ -149,4 +153,4 @@ class KerasEngine:
         # Weights and optimizer state come back exactly; Keras's random generators are reseeded (seed plus
         # the epochs done), so shuffling and dropout masks after a resume differ from an unbroken run.
         keras.utils.set_random_seed(state["seed"] + state["epochs_done"])
-        return keras.saving.load_model(folder / self.model_file, safe_mode=True)
+        return self.load(folder / self.model_file)

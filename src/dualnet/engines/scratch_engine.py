@@ -22,8 +22,8 @@ class ScratchEngine:
     def seed(seed: int) -> None:
         scratch.set_random_seed(seed)
 
-    def build(self, recipe):
-        model = build_sequential(recipe, scratch.Sequential, scratch.layers, scratch.optimizers, scratch.losses)
+    def build(self, recipe, **model_args):
+        model = build_sequential(recipe, scratch.Sequential, scratch.layers, scratch.optimizers, scratch.losses, **model_args)
         if recipe.bptt_steps:  # the notes' truncated backpropagation through time
             for layer in model.layers:
                 if hasattr(layer, "truncate"):
@@ -56,12 +56,15 @@ class ScratchEngine:
     def save(self, model, path) -> None:
         model.save(path, include_optimizer=False)
 
+    def load(self, path):
+        return scratch.load_model(path)  # NPZ + JSON, allow_pickle=False
+
     def save_checkpoint(self, model, folder) -> dict:
         model.save(folder / self.model_file)
         return {"random_state": scratch.random.generator().bit_generator.state}
 
     def load_checkpoint(self, folder, state, recipe):
-        model = scratch.load_model(folder / self.model_file)
+        model = self.load(folder / self.model_file)
         # Building the model drew initial weights; restoring the generator afterwards puts shuffling and
         # dropout exactly where the interrupted run left them.
         scratch.random.generator().bit_generator.state = state["random_state"]

@@ -7,7 +7,7 @@ of the training data, taken before any shuffling).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,6 +26,8 @@ class Splits:
     y_test: np.ndarray
     num_classes: int
     source: dict | None = None  # where the data came from, when it matters (IMDB: npz or raw reviews)
+    model_args: dict = field(default_factory=dict)  # what the model function needs from the data (vocabulary)
+    files: dict = field(default_factory=dict)       # JSON files for the run folder, e.g. vocabulary.json
 
     def sizes(self) -> dict:
         return {"train": len(self.x_train), "validation": 0 if self.x_val is None else len(self.x_val),
@@ -114,13 +116,57 @@ def prepare_imdb(recipe, options, rng) -> Splits:
     return splits
 
 
+def prepare_nsmc(recipe, options, rng) -> Splits:
+    """Book 7.19-7.25: words of Hangul only, 5 characters a word, 25 words a sentence, the 20,000 most
+    frequent training words, padded after the words; the last 20% of the training set validates."""
+    from dualnet.data.nsmc import WordIndex, load_nsmc, words_of
+
+    data = load_nsmc(options.data_dir, verify=options.verify)
+    (train_docs, y_train), (test_docs, y_test) = data["train"], data["test"]
+    if options.limit:
+        train_docs, y_train, test_docs, y_test = (train_docs[:options.limit], y_train[:options.limit],
+                                                  test_docs[:options.limit], y_test[:options.limit])
+    train_words, test_words = [words_of(d) for d in train_docs], [words_of(d) for d in test_docs]
+    index = WordIndex(recipe.data_args["num_words"]).fit(train_words)
+    x_train = pad_sequences(index.sequences(train_words), 25, padding="post")
+    x_test = pad_sequences(index.sequences(test_words), 25, padding="post")
+    x_train, y_train, x_val, y_val = last_fraction(x_train, y_train, recipe.validation_split)
+    splits = Splits(x_train, y_train, x_val, y_val, x_test, y_test, num_classes=2)
+    splits.files["vocabulary.json"] = {"kind": "nsmc-words", "maxlen": 25, **index.to_json()}
+    return splits
+
+
+def prepare_text(recipe, options, rng) -> Splits:
+    """Next-token prediction: the corpus as characters, jamo or words; windows of `window` tokens
+    and the token that follows; the last 10% of the windows are the test."""
+    from dualnet.data import text
+
+    args = recipe.data_args
+    path = options.corpus or text.find_shared_corpus(args["language"], options.data_dir)
+    tokens = text.tokens_of(text.read_corpus(path), args["level"])
+    if options.limit:
+        tokens = tokens[:options.limit + args["window"]]
+    vocabulary = ["<unk>"] + text.build_vocabulary(tokens, args.get("max_vocabulary"))
+    ids_of = {t: i for i, t in enumerate(vocabulary)}
+    ids = np.array([ids_of.get(t, 0) for t in tokens], dtype=np.int32)
+    x, y = text.windows(ids, args["window"])
+    require_samples(recipe, windows=x)
+    split_at = int(len(x) * 0.9)
+    splits = Splits(x[:split_at], y[:split_at], None, None, x[split_at:], y[split_at:], num_classes=len(vocabulary))
+    splits.model_args = {"vocabulary": len(vocabulary), "window": args["window"]}
+    splits.files["vocabulary.json"] = {"kind": "text", "level": args["level"], "window": args["window"],
+                                       "tokens": vocabulary, "corpus": str(path)}
+    splits.source = {"corpus": str(path), "tokens": len(tokens), "vocabulary": len(vocabulary)}
+    return splits
+
+
 def require_samples(recipe, **sets) -> None:
     for name, x in sets.items():
         if len(x) == 0:
             raise DataError(f"{recipe.id}: the {name} set is empty: check the dataset files")
 
 
-PREPARERS = {"fashion": prepare_fashion, "imdb": prepare_imdb, "multiplication": prepare_multiplication,
+PREPARERS = {"fashion": prepare_fashion, "imdb": prepare_imdb, "nsmc": prepare_nsmc, "text": prepare_text, "multiplication": prepare_multiplication,
              "sequence": prepare_sequence}
 
 

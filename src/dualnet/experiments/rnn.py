@@ -34,6 +34,9 @@ MULTIPLICATION = dict(chapter="rnn", kind="train", engines=BOTH, data="multiplic
                       validation_split=0.2, optimizer="Adam", loss="mse", metrics=(), epochs=100,
                       batch_size=32, report=correctness)
 
+TEXT = dict(chapter="rnn", kind="train")
+GENERATION = dict(chapter="rnn", kind="train", data="text", optimizer="Adam", loss="sparse_categorical_crossentropy",
+                  epochs=50, batch_size=512, engines=BOTH, notes="sample text (dualnet generate RUN)")
 DOIT_IMDB = dict(chapter="rnn", kind="train", data="imdb", loss="binary_crossentropy", batch_size=32)
 
 RECIPES = [
@@ -62,4 +65,15 @@ RECIPES = [
     Recipe("doit-embedding-lstm", title="Do it 09-3: Embedding and LSTM", listing="Do it 09-3",
            model=models.doit_embedding_lstm, params=33_321, data_args={"num_words": 1000}, optimizer="Adam",
            epochs=10, engines=BOTH, reported=Reported("val_accuracy", 0.8372, "Do it 09-3"), **DOIT_IMDB),
+    Recipe("sentiment-lstm", title="Korean movie-review sentiment (NSMC)", listing="book 7.19-7.31",
+           model=models.sentiment_lstm, params=6_070_302, data="nsmc", data_args={"num_words": 20000},
+           validation_split=0.2, optimizer="Adam", loss="sparse_categorical_crossentropy", epochs=5,
+           batch_size=128, engines=BOTH, reported=Reported("test_accuracy", 0.8004, "book 7.27"), **TEXT),
+    Recipe("textgen-word", title="Next-word generation, Korean novel", listing="book 7.32-7.42",
+           model=models.textgen, data_args={"language": "korean", "level": "word", "window": 25,
+                                            "max_vocabulary": 20000}, **GENERATION),
+    Recipe("textgen-jamo", title="Next-letter (jamo) generation, Korean novel", listing="book 7.43+",
+           model=models.textgen, data_args={"language": "korean", "level": "jamo", "window": 25}, **GENERATION),
+    Recipe("textgen-char", title="Next-character generation, tinyshakespeare", listing="beyond the notes",
+           model=models.textgen, data_args={"language": "english", "level": "char", "window": 25}, **GENERATION),
 ]

@@ -1,0 +1,86 @@
+"""Naver Sentiment Movie Corpus (NSMC): ratings_train.txt / ratings_test.txt, tab-separated
+`id document label` with a header line; label 1 positive, 0 negative.
+
+A malformed row (not three fields, or a label other than 0/1) is an error that names the file and
+its line number: the corpus is fixed data, and a silently skipped row would change every figure.
+The book's preparation: keep Hangul and spaces, cut each word to 5 characters and each sentence to
+25 words, index the 20,000 most frequent words, pad after the words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from dualnet.data.errors import DataCorruptError, DataNotFoundError
+from dualnet.data.locate import user_data_dirs
+
+FILES = {"train": ("ratings_train.txt", "e03b7d14e9e41be8d464a28057cd25d7396c53e67aa7fd5f7e552c59b0ee2940"),
+         "test": ("ratings_test.txt", "8ac9f64052f11dbf6ae0acb5e038f03d90a76f0eda7820cfb3a92d02edfcebda")}
+NOT_HANGUL = re.compile(r"[^가-힣 ]")
+
+
+def find(name: str, data_dir=None) -> Path:
+    places = [p for d in user_data_dirs(data_dir) for p in (d / "nsmc" / name, d / name)]
+    for place in places:
+        if place.is_file():
+            return place
+    raise DataNotFoundError(f"nsmc: {name} not found in {', '.join(map(str, places)) or 'no data directory'}. "
+                            "Fix: pass --data-dir with a folder holding nsmc/ratings_train.txt and "
+                            "nsmc/ratings_test.txt (the course's shared datasets)")
+
+
+def read_ratings(path: Path, sha256: str | None = None):
+    """(documents, labels) of one NSMC file."""
+    content = path.read_bytes()
+    if sha256 and hashlib.sha256(content).hexdigest() != sha256:
+        raise DataCorruptError(f"{path}: checksum mismatch (sha256 {hashlib.sha256(content).hexdigest()}, "
+                               f"expected {sha256}): get the file again")
+    lines = content.decode("utf-8").split("\n")
+    if lines[0].rstrip("\r") != "id\tdocument\tlabel":
+        raise DataCorruptError(f"{path}: line 1 should be the header 'id<TAB>document<TAB>label'")
+    documents, labels = [], []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line:
+            continue
+        fields = line.rstrip("\r").split("\t")
+        if len(fields) != 3 or fields[2] not in ("0", "1"):
+            raise DataCorruptError(f"{path}: line {number} is malformed (expected id<TAB>document<TAB>label "
+                                   f"with label 0 or 1): {line[:80]!r}")
+        documents.append(fields[1])
+        labels.append(int(fields[2]))
+    return documents, np.array(labels, dtype=np.int64)
+
+
+def words_of(document: str, word_chars: int = 5, max_words: int = 25) -> list[str]:
+    return [w[:word_chars] for w in NOT_HANGUL.sub(" ", document).split()][:max_words]
+
+
+class WordIndex:
+    """Keras's Tokenizer(num_words) on word lists: indices from 1 by falling frequency (ties: first
+    seen first); texts keep only words with an index below num_words."""
+
+    def __init__(self, num_words: int, index: dict[str, int] | None = None):
+        self.num_words, self.index = num_words, index or {}
+
+    def fit(self, sentences) -> "WordIndex":
+        counts = Counter(w for s in sentences for w in s)
+        self.index = {w: i for i, (w, _) in enumerate(counts.most_common(), start=1)}
+        return self
+
+    def sequences(self, sentences) -> list[list[int]]:
+        return [[self.index[w] for w in s if w in self.index and self.index[w] < self.num_words] for s in sentences]
+
+    def to_json(self) -> dict:
+        return {"num_words": self.num_words, "index": {w: i for w, i in self.index.items() if i < self.num_words}}
+
+
+def load_nsmc(data_dir=None, verify: bool = True):
+    out = {}
+    for split, (name, sha256) in FILES.items():
+        out[split] = read_ratings(find(name, data_dir), sha256 if verify else None)
+    return out

@@ -1,0 +1,74 @@
+"""Using a trained run: sample text from a text-generation run, read a sentence's sentiment word by word."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from dualnet.engines import get_engine
+
+
+class RunFolderError(ValueError):
+    pass
+
+
+def load_run(run_dir):
+    """(engine, model, vocabulary) of a finished run; the model loads without running code from the file."""
+    run_dir = Path(run_dir)
+    try:
+        config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
+        vocabulary = json.loads((run_dir / "vocabulary.json").read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RunFolderError(f"{run_dir}: not a finished text run ({Path(exc.filename).name} is missing)") from None
+    engine = get_engine(config["options"]["engine"])
+    model_path = run_dir / engine.model_file
+    if not model_path.is_file():
+        raise RunFolderError(f"{run_dir}: no trained model ({engine.model_file}); did the run finish?")
+    return engine, engine.load(model_path), vocabulary
+
+
+def sample(probabilities: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+    """Draw from the distribution sharpened (T < 1) or flattened (T > 1); T = 0 takes the most likely."""
+    if temperature <= 0:
+        return int(np.argmax(probabilities))
+    logits = np.log(np.maximum(probabilities.astype(np.float64), 1e-12)) / temperature
+    p = np.exp(logits - logits.max())
+    return int(rng.choice(len(p), p=p / p.sum()))
+
+
+def generate(run_dir, seed_text: str, length: int, temperature: float = 1.0, seed: int = 0) -> str:
+    from dualnet.data import text
+
+    engine, model, vocabulary = load_run(run_dir)
+    if vocabulary.get("kind") != "text":
+        raise RunFolderError(f"{run_dir}: not a text-generation run")
+    level, window, tokens = vocabulary["level"], vocabulary["window"], vocabulary["tokens"]
+    ids_of = {t: i for i, t in enumerate(tokens)}
+    ids = [ids_of.get(t, 0) for t in text.tokens_of(seed_text, level)] or [0]
+    rng = np.random.default_rng(seed)
+    for _ in range(length):
+        context = ids[-window:]
+        context = [context[0]] * (window - len(context)) + context  # a short seed repeats its first token
+        probabilities = engine.predict(model, np.array([context], dtype=np.int32))[0]
+        ids.append(sample(probabilities, temperature, rng))
+    return text.detokenize([tokens[i] for i in ids], level)
+
+
+def sentiment_by_word(run_dir, sentence: str) -> list[tuple[str, float]]:
+    """The positive probability of each growing prefix of the sentence, as the book shows it."""
+    from dualnet.data.imdb import pad_sequences
+    from dualnet.data.nsmc import WordIndex, words_of
+
+    engine, model, vocabulary = load_run(run_dir)
+    if vocabulary.get("kind") != "nsmc-words":
+        raise RunFolderError(f"{run_dir}: not a sentiment run")
+    index = WordIndex(vocabulary["num_words"], vocabulary["index"])
+    words = words_of(sentence, max_words=vocabulary["maxlen"])
+    if not words:
+        raise RunFolderError("the sentence has no Hangul word to read")
+    prefixes = [words[:k] for k in range(1, len(words) + 1)]
+    x = pad_sequences(index.sequences(prefixes), vocabulary["maxlen"], padding="post")
+    positive = engine.predict(model, x)[:, 1]
+    return [(" ".join(p), float(q)) for p, q in zip(prefixes, positive)]
