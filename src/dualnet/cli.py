@@ -185,10 +185,11 @@ def main(argv=None) -> int:
     from dualnet.runner import InterruptedRun
     from dualnet.rundir import OutputDirError
     from dualnet.scratch.model import NonFiniteLossError
+    from dualnet.trained import RunFolderError
 
     try:
         return COMMANDS[args.command](args)
-    except (UnknownExperimentError, DataError, OutputDirError, NoCheckpointError, ValueError) as exc:
+    except (UnknownExperimentError, DataError, OutputDirError, NoCheckpointError, RunFolderError, ValueError) as exc:
         print(f"dualnet: {exc}", file=sys.stderr)
         return 2
     except NonFiniteLossError as exc:

@@ -51,7 +51,8 @@ def generate(run_dir, seed_text: str, length: int, temperature: float = 1.0, see
     for _ in range(length):
         context = ids[-window:]
         context = [context[0]] * (window - len(context)) + context  # a short seed repeats its first token
-        probabilities = engine.predict(model, np.array([context], dtype=np.int32))[0]
+        probabilities = engine.predict(model, np.array([context], dtype=np.int32))[0].copy()
+        probabilities[0] = 0.0  # "<unk>" stands for words outside the vocabulary: never write it
         ids.append(sample(probabilities, temperature, rng))
     return text.detokenize([tokens[i] for i in ids], level)
 
