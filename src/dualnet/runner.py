@@ -116,33 +116,9 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
     print(f"{recipe.id}: training on {splits.sizes()} for {epochs} epochs{f' from epoch {done + 1}' if done else ''}"
           f", batch {batch_size}, {engine.describe()}; run folder {run_dir}", file=stream, flush=True)
 
-    steps = -(-len(splits.x_train) // batch_size)
-    saver = checkpoint.Checkpointer(engine, model, run_dir, history, options.seed)
-    started = time.perf_counter()
-    try:
-        engine.fit(model, splits, epochs, batch_size, callbacks=[saver, EpochProgress(epochs, steps, stream)],  # saved before shown
-                   initial_epoch=done)
-    except KeyboardInterrupt:
-        write_history(run_dir, saver.history, recipe, options)
-        raise InterruptedRun(
-            f"interrupted after {saver.epochs_done} finished epoch(s) of {epochs}; the history and the last "
-            f"checkpoint are in {run_dir}. Resume with:\n  dualnet run {recipe.id} --resume {run_dir}") from None
-    except NonFiniteLossError as exc:
-        write_history(run_dir, saver.history, recipe, options)
-        kept = (f"the last good checkpoint (epoch {saver.epochs_done}) is in {run_dir / checkpoint.FOLDER}"
-                if saver.epochs_done else "no epoch finished, so there is no checkpoint")
-        raise NonFiniteLossError(f"{exc} {kept}.") from None
-    train_seconds = time.perf_counter() - started
-    history = saver.history
-    write_history(run_dir, history, recipe, options)
-
-    test = engine.evaluate(model, splits.x_test, splits.y_test, batch_size)
-    metrics = {f"test_{k}": v for k, v in test.items()}
-    metrics.update({f"final_{k}": v[-1] for k, v in history.items()})
-    if "val_accuracy" in history:
-        metrics["val_accuracy"] = history["val_accuracy"][-1]
-    if recipe.report:
-        metrics.update(recipe.report(engine, model, splits, stream))
+    history, train_seconds = train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done,
+                                   history, stream)
+    metrics = evaluate(engine, model, splits, recipe, history, batch_size, stream)
     metrics.update(train_seconds=round(train_seconds, 1), wall_seconds=round(time.perf_counter() - wall_start, 1),
                    epochs=epochs, limited=bool(options.limit), finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
     metrics["notes"] = compare_with_notes(recipe, metrics)
@@ -155,6 +131,41 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
     else:
         print(f"test loss {metrics['test_loss']:.4f}", file=stream)
     return run_dir
+
+
+def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done, history, stream):
+    """Fit from epoch `done`, checkpointing each epoch; (the whole history, seconds). A Ctrl-C or a
+    non-finite loss keeps what finished and says what to do next."""
+    steps = -(-len(splits.x_train) // batch_size)
+    saver = checkpoint.Checkpointer(engine, model, run_dir, history, options.seed)
+    started = time.perf_counter()
+    try:
+        engine.fit(model, splits, epochs, batch_size, callbacks=[saver, EpochProgress(epochs, steps, stream)],
+                   initial_epoch=done)  # saved before shown: a printed epoch is a kept epoch
+    except KeyboardInterrupt:
+        write_history(run_dir, saver.history, recipe, options)
+        raise InterruptedRun(
+            f"interrupted after {saver.epochs_done} finished epoch(s) of {epochs}; the history and the last "
+            f"checkpoint are in {run_dir}. Resume with:\n  dualnet run {recipe.id} --resume {run_dir}") from None
+    except NonFiniteLossError as exc:
+        write_history(run_dir, saver.history, recipe, options)
+        kept = (f"the last good checkpoint (epoch {saver.epochs_done}) is in {run_dir / checkpoint.FOLDER}"
+                if saver.epochs_done else "no epoch finished, so there is no checkpoint")
+        raise NonFiniteLossError(f"{exc} {kept}.") from None
+    write_history(run_dir, saver.history, recipe, options)
+    return saver.history, time.perf_counter() - started
+
+
+def evaluate(engine, model, splits, recipe, history, batch_size, stream) -> dict:
+    """Test figures, the last epoch's figures, and the recipe's own report (e.g. correctness)."""
+    test = engine.evaluate(model, splits.x_test, splits.y_test, batch_size)
+    metrics = {f"test_{k}": v for k, v in test.items()}
+    metrics.update({f"final_{k}": v[-1] for k, v in history.items()})
+    if "val_accuracy" in history:
+        metrics["val_accuracy"] = history["val_accuracy"][-1]
+    if recipe.report:
+        metrics.update(recipe.report(engine, model, splits, stream))
+    return metrics
 
 
 def write_history(run_dir: Path, history: dict, recipe, options) -> None:
