@@ -38,6 +38,13 @@ def create_run_dir(out_root: str | os.PathLike, experiment_id: str) -> Path:
     return run_dir
 
 
+def _file_mode() -> int:
+    """The mode an ordinary new file gets (0o666 less the umask); mkstemp's own 0o600 would hide results."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_path(path: Path):
     """Yields a temporary path beside `path`; renamed onto it only if the block succeeds,
@@ -47,6 +54,7 @@ def atomic_path(path: Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
