@@ -136,3 +136,12 @@ def test_keras_layouts_and_defaults():
     assert conv.kernel.shape == (3, 3, 2, 8) and conv.kernel.dtype == np.float32
     rec = lstm.recurrent_kernel  # orthogonal: (7, 28) with orthonormal rows
     np.testing.assert_allclose(rec @ rec.T, np.eye(7), atol=1e-5)
+
+
+@pytest.mark.parametrize("make", [lambda x: np.maximum(x, 0), lambda x: np.zeros_like(x), np.round],
+                         ids=["relu-zeros", "all-equal", "rounded"])
+def test_max_pooling_routes_ties_as_keras(make):
+    """After a ReLU many inputs of a window tie at 0: the gradient must go where TensorFlow sends it."""
+    x = make(RNG.standard_normal((2, 6, 8, 3))).astype(np.float32)
+    check_layer("MaxPooling2D", dict(pool_size=2), x)
+    check_layer("MaxPooling2D", dict(pool_size=3, strides=1, padding="same"), x)

@@ -44,10 +44,15 @@ class MaxPooling2D(Layer):
         maximum, as TensorFlow routes it, so tied inputs never share it."""
         dx = np.zeros(self.padded_shape, dtype=dy.dtype)
         routed = np.zeros(self.output.shape, dtype=bool)
+        overlapping = any(s < p for s, p in zip(self.strides, self.pool_size))
         for source, target in zip(self.window_slices(self.x_pad), self.window_slices(dx)):
-            winner = (source == self.output) & ~routed
+            winner = np.equal(source, self.output)
+            winner &= ~routed
             routed |= winner
-            target += np.where(winner, dy, 0)
+            if overlapping:
+                target += dy * winner
+            else:  # each input lies in one window only: write, don't add
+                np.multiply(dy, winner, out=target)
         h, w = self.input_shape[0], self.input_shape[1]
         return dx[:, self.pads[1][0]:self.pads[1][0] + h, self.pads[2][0]:self.pads[2][0] + w, :]
 
