@@ -13,6 +13,7 @@ RNG = np.random.default_rng(1234)
 
 
 def check_layer(name, kwargs, x, rtol=1e-5, build_shape=None):
+    keras.utils.set_random_seed(0)  # reproducible weights: a failure can be run again
     keras_layer = getattr(keras.layers, name)(**kwargs)
     keras_layer.build((None,) + (build_shape or x.shape[1:]))
     ours = getattr(S, name)(**kwargs)

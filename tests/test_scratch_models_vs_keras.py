@@ -2,7 +2,9 @@
 after two optimizer steps.
 
 Tolerances, float32, relative to the reference's largest magnitude (keras_reference.assert_close):
-- predictions, loss, every gradient, and weights after SGD steps: 1e-5;
+- predictions, loss, and weights after SGD steps: 1e-5;
+- every gradient: 2e-5 (sums over up to hundreds of thousands of terms, added in another order; seen
+  up to 1.2e-5);
 - weights after Adam or RMSprop steps: 5e-4 (seen: up to 1.1e-4 on fashion-cnn). These divide each gradient element by its own running
   magnitude, so an element of ~1e-7 (float32 noise in a sum of thousands of products) moves its weight
   by a full learning-rate step in whichever direction its last bits say. The update rules themselves
@@ -11,7 +13,10 @@ Tolerances, float32, relative to the reference's largest magnitude (keras_refere
 Keras's reference gradients are made dense before its optimizer applies them: the TensorFlow backend
 otherwise applies an Embedding's gradient as IndexedSlices, which changes Adam's update of rows seen
 more than once in a batch (JAX and PyTorch backends, whose gradients are dense, agree with ours).
-Dropout rates are set to 0: the two engines cannot share random masks."""
+Dropout rates are set to 0: the two engines cannot share random masks. The weights are seeded: at a
+near-tie in a max-pooling window (two values within float32 rounding of each other) the two engines may
+pick different winners and route a gradient differently, so a test on random weights could fail now and
+then for a reason that is not an error."""
 
 import numpy as np
 import pytest
@@ -22,11 +27,13 @@ from keras_reference import assert_close, keras
 from dualnet import scratch
 
 OPTIMIZERS = {"Adam": {}, "SGD": {"learning_rate": 0.05, "momentum": 0.9}, "RMSprop": {}}
+GRADIENT_RTOL = 2e-5
 WEIGHT_RTOL = {"SGD": 1e-5, "Adam": 5e-4, "RMSprop": 5e-4}
 
 
 def twin_models(name, optimizer):
     fn, loss, make_x, make_y = COURSE_MODELS[name]
+    keras.utils.set_random_seed(11)
     keras_model = keras.Sequential(fn(NoDropout(keras.layers)))
     ours = scratch.Sequential(fn(NoDropout(scratch.layers)))
     ours.set_weights(keras_model.get_weights())
@@ -56,7 +63,7 @@ def test_two_steps_agree(name, optimizer):
         our_grads = [g for layer in ours.trainable_layers() for g in layer.grads]
         assert_close(our_loss, keras_loss, f"{name} loss, step {step}")
         for i, (g, g_ref) in enumerate(zip(our_grads, keras_grads)):
-            assert_close(g, g_ref, f"{name} gradient {i}, step {step}")
+            assert_close(g, g_ref, f"{name} gradient {i}, step {step}", GRADIENT_RTOL)
         ours.optimizer.apply(ours.weights(), our_grads)
         for i, (w, w_ref) in enumerate(zip(ours.get_weights(), keras_model.get_weights())):
             assert_close(w, w_ref, f"{name} weight {i} after {optimizer} step {step}", WEIGHT_RTOL[optimizer])
