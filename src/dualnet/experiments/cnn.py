@@ -3,8 +3,8 @@
 from dualnet import demos, models
 from dualnet.experiments.recipe import Augmentation, Recipe, Reported
 
-# The book's fit(): 25 epochs, validation_split=0.25, Adam, sparse CE, pixels / 255.
 BOTH = ("keras", "scratch")
+# The book's fit(): 25 epochs, validation_split=0.25, Adam, sparse CE, pixels / 255.
 BOOK = dict(chapter="cnn", kind="train", engines=BOTH, data="fashion", split="last-fraction", validation_split=0.25,
             optimizer="Adam", loss="sparse_categorical_crossentropy", epochs=25, batch_size=32)
 # Do it: stratified 80/20 split (random_state=42), one-hot labels, Adam, 20 epochs.
@@ -18,7 +18,7 @@ RECIPES = [
            demo=demos.image_channels, notes="1x4 figure"),
     Recipe("edges", "cnn", "Hand-crafted filters: Canny and 3x3 kernels", "fig 6.1, 6.3", "demo",
            demo=demos.edges, notes="figures"),
-    Recipe("fashion-samples", "cnn", "The first 16 training images with their class names", "fig 6.x",
+    Recipe("fashion-samples", "cnn", "The first 16 training images with their class names", "seed 000, data section",
            "demo", data="fashion", demo=demos.fashion_samples, notes="4x4 grid"),
     Recipe("fashion-dense", title="Dense baseline", listing="book 5.22", model=models.fashion_dense,
            params=101_770, reported=Reported("test_accuracy", 0.885, "book 5.22"), **BOOK),
