@@ -148,10 +148,10 @@ def cmd_sentiment(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from dualnet.report import find_runs, markdown_table, summarize
+    from dualnet.report import find_runs, markdown_table, seed_means, summarize
 
     rows = [summarize(run) for run in find_runs(args.roots)]
-    table = markdown_table(rows)
+    table = markdown_table(rows) + "\nMean over seeds:\n\n" + seed_means(rows)
     print(table, end="")
     if args.markdown:
         from pathlib import Path

@@ -43,6 +43,23 @@ def markdown_table(rows: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def seed_means(rows: list[dict]) -> str:
+    """Per experiment and engine, over full-length runs: the mean of the seeds against the notes' figure."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        if r["ours"] is not None and not r["limited"]:
+            groups.setdefault((r["id"], r["engine"]), []).append(r)
+    lines = ["| experiment | engine | seeds | metric | mean | spread (max - min) | notes | difference (points) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for (experiment, engine), runs in sorted(groups.items()):
+        values = [r["ours"] for r in runs]
+        mean = sum(values) / len(values)
+        lines.append(f"| {experiment} | {engine} | {', '.join(str(r['seed']) for r in runs)} | {runs[0]['metric']} | "
+                     f"{mean:.2%} | {100 * (max(values) - min(values)):.2f} points | {runs[0]['notes']:.2%} | "
+                     f"{100 * (mean - runs[0]['notes']):+.2f} |")
+    return "\n".join(lines) + "\n"
+
+
 def record(run_dir: Path, results_dir: Path) -> Path:
     """Copy a run's small files (not the trained model) to results/runs/<id>/<run name>/."""
     row = summarize(run_dir)
