@@ -166,3 +166,17 @@ def test_course_models_build_on_the_scratch_engine():
     for fn, params in [(models.fashion_vgg, 5_240_842), (models.sentiment_lstm, 6_070_302),
                        (models.mult_gru, 8_671), (models.doit_conv2, 197_210)]:
         assert scratch.Sequential(fn(S)).count_params() == params
+
+
+def test_weights_file_from_another_architecture_names_the_layer_and_shapes(tmp_path):
+    model = tiny_classifier()
+    model.save(tmp_path / "small.npz")
+    scratch.set_random_seed(0)
+    other = scratch.Sequential([S.Input(shape=(6, 6, 1)), S.Conv2D(5, 3, activation="relu"), S.MaxPool2D(),
+                                S.Flatten(), S.Dense(4, activation="softmax")])
+    with pytest.raises(ValueError, match=r"Conv2D '.*': weight 'kernel' has shape \(3, 3, 1, 5\), "
+                                         r"received \(3, 3, 1, 3\)"):
+        other.load_weights(tmp_path / "small.npz")
+    same = tiny_classifier(seed=3)
+    same.load_weights(tmp_path / "small.npz")
+    np.testing.assert_array_equal(same.get_weights()[0], model.get_weights()[0])

@@ -100,6 +100,9 @@ class Sequential:
             layer.set_weights(values[:len(layer.weights)])
             values = values[len(layer.weights):]
 
+    def load_weights(self, path) -> None:
+        load_weights_into(self, path)
+
     def count_params(self) -> int:
         return sum(layer.count_params() for layer in self.layers)
 
@@ -254,6 +257,14 @@ class Sequential:
         arrays["config.json"] = np.array(json.dumps(config))
         with open(path, "wb") as fh:
             np.savez(fh, **arrays)
+
+
+def load_weights_into(model: Sequential, path) -> None:
+    """Put the weights of a saved model file into `model`; a file of another architecture is refused
+    with the layer and both shapes named (Sequential.set_weights)."""
+    with np.load(path, allow_pickle=False) as data:
+        weights = [data[f"w{i}"] for i in range(sum(name.startswith("w") for name in data.files))]
+    model.set_weights(weights)
 
 
 def load_model(path) -> Sequential:
