@@ -43,9 +43,12 @@ def shear(images: np.ndarray, max_degrees: float, rng: np.random.Generator) -> n
 
 def augment(images: np.ndarray, aug: Augmentation, rng: np.random.Generator, batch: int = 4096) -> np.ndarray:
     """Random augmentations of float images (N, H, W, C) in [0, 1]."""
+    import keras
+
     augmenter = keras_augmenter(aug, seed=int(rng.integers(2**31 - 4)))
     images = shear(images, aug.shear_range, rng) if aug.shear_range else images
-    parts = [np.asarray(augmenter(images[i:i + batch], training=True)) for i in range(0, len(images), batch)]
+    parts = [keras.ops.convert_to_numpy(augmenter(images[i:i + batch], training=True))
+             for i in range(0, len(images), batch)]
     return np.clip(np.concatenate(parts), 0.0, 1.0).astype(np.float32)
 
 

@@ -48,7 +48,7 @@ def conv_demo(run_dir, options, stream):
     layer = keras.layers.Conv2D(1, (3, 3), use_bias=False)
     layer.build((1, 3, 3, 1))
     layer.set_weights([FIG_6_2_FILTER[:, :, None, None]])
-    by_layer = float(np.asarray(layer(FIG_6_2_PATCH[None, :, :, None])).squeeze())
+    by_layer = float(keras.ops.convert_to_numpy(layer(FIG_6_2_PATCH[None, :, :, None])).squeeze())
     print("Fig 6.2: patch", FIG_6_2_PATCH.astype(int).tolist(), "filter", FIG_6_2_FILTER.astype(int).tolist(),
           file=stream)
     print(f"  sum of products by hand: {by_hand:g}; by a sliding window: "
