@@ -140,20 +140,21 @@ def doit_simplernn(L):
             L.Dense(1, activation="sigmoid")]
 
 
-def doit_embedding_rnn(L):
-    """Do it 09-3: an Embedding instead of one-hot vectors."""
+def _imdb_embedding(L, recurrent):
     return [L.Input(shape=(100,)),
             L.Embedding(1000, 32),
-            L.SimpleRNN(8),
+            recurrent(8),
             L.Dense(1, activation="sigmoid")]
+
+
+def doit_embedding_rnn(L):
+    """Do it 09-3: an Embedding instead of one-hot vectors, then SimpleRNN(8)."""
+    return _imdb_embedding(L, L.SimpleRNN)
 
 
 def doit_embedding_lstm(L):
     """Do it 09-3: the same with an LSTM."""
-    return [L.Input(shape=(100,)),
-            L.Embedding(1000, 32),
-            L.LSTM(8),
-            L.Dense(1, activation="sigmoid")]
+    return _imdb_embedding(L, L.LSTM)
 
 
 def sentiment_lstm(L):

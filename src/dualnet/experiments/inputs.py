@@ -24,7 +24,6 @@ class Splits:
     y_val: np.ndarray | None
     x_test: np.ndarray
     y_test: np.ndarray
-    num_classes: int
     source: dict | None = None  # where the data came from, when it matters (IMDB: npz or raw reviews)
     model_args: dict = field(default_factory=dict)  # what the model function needs from the data (vocabulary)
     files: dict = field(default_factory=dict)       # JSON files for the run folder, e.g. vocabulary.json
@@ -73,7 +72,7 @@ def prepare_fashion(recipe, options, rng: np.random.Generator) -> Splits:
         x_train, y_train, x_val, y_val = doit_stratified(x_train, y_train)
     else:
         x_train, y_train, x_val, y_val = last_fraction(x_train, y_train, recipe.validation_split)
-    splits = Splits(x_train, y_train, x_val, y_val, x_test, y_test, num_classes=10)
+    splits = Splits(x_train, y_train, x_val, y_val, x_test, y_test)
     if recipe.loss == "categorical_crossentropy":  # the Do-it notes one-hot their labels
         splits.y_train, splits.y_test = one_hot(splits.y_train, 10), one_hot(splits.y_test, 10)
         if splits.y_val is not None:
@@ -89,13 +88,13 @@ def prepare_multiplication(recipe, options, rng) -> Splits:
     if options.limit:
         train_end = min(options.limit, train_end)
     x_train, y_train, x_val, y_val = last_fraction(x[:train_end], y[:train_end], recipe.validation_split)
-    return Splits(x_train, y_train, x_val, y_val, x[2560:], y[2560:], num_classes=0)
+    return Splits(x_train, y_train, x_val, y_val, x[2560:], y[2560:])
 
 
 def prepare_sequence(recipe, options, rng) -> Splits:
     """Listing 7.1: six sequences, all for training; the 'test' is the same six, as the notes predict them."""
     x, y = sequence_problem()
-    return Splits(x, y, None, None, x, y, num_classes=0)
+    return Splits(x, y, None, None, x, y)
 
 
 
@@ -111,7 +110,7 @@ def prepare_imdb(recipe, options, rng) -> Splits:
     if options.limit:
         x_train, y_train, x_test, y_test = (a[:options.limit] for a in (x_train, y_train, x_test, y_test))
     splits = Splits(x_train, y_train.astype(np.float32), x_val, y_val.astype(np.float32), x_test,
-                    np.asarray(y_test, np.float32), num_classes=2)
+                    np.asarray(y_test, np.float32))
     splits.source = info
     return splits
 
@@ -131,7 +130,7 @@ def prepare_nsmc(recipe, options, rng) -> Splits:
     x_train = pad_sequences(index.sequences(train_words), 25, padding="post")
     x_test = pad_sequences(index.sequences(test_words), 25, padding="post")
     x_train, y_train, x_val, y_val = last_fraction(x_train, y_train, recipe.validation_split)
-    splits = Splits(x_train, y_train, x_val, y_val, x_test, y_test, num_classes=2)
+    splits = Splits(x_train, y_train, x_val, y_val, x_test, y_test)
     splits.files["vocabulary.json"] = {"kind": "nsmc-words", "maxlen": 25, **index.to_json()}
     return splits
 
@@ -152,7 +151,7 @@ def prepare_text(recipe, options, rng) -> Splits:
     x, y = text.windows(ids, args["window"])
     require_samples(recipe, windows=x)
     split_at = int(len(x) * 0.9)
-    splits = Splits(x[:split_at], y[:split_at], None, None, x[split_at:], y[split_at:], num_classes=len(vocabulary))
+    splits = Splits(x[:split_at], y[:split_at], None, None, x[split_at:], y[split_at:])
     splits.model_args = {"vocabulary": len(vocabulary), "window": args["window"]}
     splits.files["vocabulary.json"] = {"kind": "text", "level": args["level"], "window": args["window"],
                                        "tokens": vocabulary, "corpus": str(path)}
