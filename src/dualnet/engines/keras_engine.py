@@ -66,6 +66,16 @@ def _one_hot_depth(model, x):
     return None
 
 
+def _feed(model, x, y, batch_size, shuffle=False) -> dict:
+    """Keras's data arguments for x (and y): the arrays themselves, or, where x holds word indices
+    for a model that takes one-hot vectors, batches made one at a time."""
+    depth = _one_hot_depth(model, x)
+    if depth:
+        return dict(x=_OneHotBatches(x, y, depth, batch_size, shuffle=shuffle))
+    data = dict(x=x, batch_size=batch_size, **({"y": y} if y is not None else {}))
+    return dict(data, shuffle=True) if shuffle else data
+
+
 class _NonFiniteGuard(keras.callbacks.Callback):
     """Stops training at the first batch whose loss is NaN or infinite, and remembers where."""
 
@@ -108,16 +118,13 @@ class KerasEngine:
         return format_summary(f"{recipe.id} (keras, {keras.backend.backend()})", rows, recipe.params)
 
     def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0) -> dict:
-        validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
+        validation = None
+        if splits.x_val is not None:  # validation_data takes a dataset, or an (x, y) pair of arrays
+            fed = _feed(model, splits.x_val, splits.y_val, batch_size)
+            validation = fed["x"] if "y" not in fed else (fed["x"], fed["y"])
         guard = _NonFiniteGuard()
-        depth = _one_hot_depth(model, splits.x_train)
-        if depth:
-            data = dict(x=_OneHotBatches(splits.x_train, splits.y_train, depth, batch_size, shuffle=True))
-            if validation:
-                validation = _OneHotBatches(*validation, depth, batch_size)
-        else:
-            data = dict(x=splits.x_train, y=splits.y_train, batch_size=batch_size, shuffle=True)
-        history = model.fit(**data, epochs=epochs, validation_data=validation, verbose=0,
+        history = model.fit(**_feed(model, splits.x_train, splits.y_train, batch_size, shuffle=True), epochs=epochs,
+                            validation_data=validation, verbose=0,
                             initial_epoch=initial_epoch, callbacks=[guard] + [_ProgressAdapter(c) for c in callbacks])
         if guard.where:
             epoch, batch, loss = guard.where
@@ -128,15 +135,11 @@ class KerasEngine:
         return {k: [float(v) for v in vs] for k, vs in history.history.items()}
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:
-        depth = _one_hot_depth(model, x)
-        data = dict(x=_OneHotBatches(x, y, depth, batch_size)) if depth else dict(x=x, y=y, batch_size=batch_size)
-        values = model.evaluate(**data, verbose=0, return_dict=True)
+        values = model.evaluate(**_feed(model, x, y, batch_size), verbose=0, return_dict=True)
         return {k: float(v) for k, v in values.items()}
 
     def predict(self, model, x, batch_size: int = 256) -> np.ndarray:
-        depth = _one_hot_depth(model, x)
-        data = dict(x=_OneHotBatches(x, None, depth, batch_size)) if depth else dict(x=x, batch_size=batch_size)
-        return np.asarray(model.predict(**data, verbose=0))
+        return np.asarray(model.predict(**_feed(model, x, None, batch_size), verbose=0))
 
     def save(self, model, path) -> None:
         model.save(path)

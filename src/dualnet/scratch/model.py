@@ -122,14 +122,20 @@ class Sequential:
         return (not self.loss.from_logits and self.loss.logits_of is not None
                 and getattr(last, "activation", None) == self.loss.logits_of)
 
+    def loss_of(self, y, output):
+        """(loss, its gradient) for the last forward pass: from the final layer's logits where Keras
+        would take them, else from the outputs."""
+        if self.uses_logits():
+            return self.loss.value_and_grad_from_logits(y, self.layers[-1].logits)
+        return self.loss.value_and_grad(y, output)
+
     def loss_and_gradients(self, x, y, training: bool = True):
         """Forward, loss, and backward through every layer; the weight gradients stay on the layers."""
         output = self(x, training=training)
-        if self.uses_logits():
-            loss, grad = self.loss.value_and_grad_from_logits(y, self.layers[-1].logits)
+        loss, grad = self.loss_of(y, output)
+        if self.uses_logits():  # the gradient is already that of the final layer's logits
             grad = self.layers[-1].backward(grad, preactivation=True)
         else:
-            loss, grad = self.loss.value_and_grad(y, output)
             grad = self.layers[-1].backward(grad)
         for layer in reversed(self.layers[:-1]):
             if grad is None:
@@ -214,10 +220,7 @@ class Sequential:
         for start in range(0, len(x), batch_size):
             xb, yb = x[start:start + batch_size], y[start:start + batch_size]
             output = self(xb, training=False)
-            if self.uses_logits():
-                loss = self.loss.value_and_grad_from_logits(yb, self.layers[-1].logits)[0]
-            else:
-                loss = self.loss(yb, output)
+            loss, _ = self.loss_of(yb, output)
             for key, value in self.batch_logs(loss, yb, output).items():
                 sums[key] = sums.get(key, 0.0) + value * len(xb)
             seen += len(xb)
