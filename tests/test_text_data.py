@@ -103,3 +103,13 @@ def test_generate_refuses_a_run_that_is_not_text(tmp_path, fashion_dir):
     (run_dir,) = (out / "doit-conv1").iterdir()
     result = dualnet("generate", str(run_dir), "--seed-text", "x", check=False)
     assert result.returncode == 2 and "vocabulary.json is missing" in result.stderr
+
+
+def test_nsmc_is_looked_for_and_checked_like_every_dataset(tmp_path):
+    with pytest.raises(DataNotFoundError, match=r"(?s)ratings_train.txt was not found.*--data-dir"):
+        nsmc.load_nsmc(tmp_path)
+    write_nsmc(tmp_path / "nsmc", [("좋다", 1)])
+    write_nsmc(tmp_path / "nsmc", [("싫다", 0)], name="ratings_test.txt")
+    with pytest.raises(DataCorruptError, match="ratings_train.txt: checksum mismatch"):
+        nsmc.load_nsmc(tmp_path)
+    assert nsmc.load_nsmc(tmp_path, verify=False)["test"][1].tolist() == [0]

@@ -9,37 +9,29 @@ The book's preparation: keep Hangul and spaces, cut each word to 5 characters an
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 
-from dualnet.data.errors import DataCorruptError, DataNotFoundError
-from dualnet.data.locate import user_data_dirs
+from dualnet.data.errors import DataCorruptError
+from dualnet.data.locate import DatasetFile, fetch
 
-FILES = {"train": ("ratings_train.txt", "e03b7d14e9e41be8d464a28057cd25d7396c53e67aa7fd5f7e552c59b0ee2940"),
-         "test": ("ratings_test.txt", "8ac9f64052f11dbf6ae0acb5e038f03d90a76f0eda7820cfb3a92d02edfcebda")}
+FILES = {"train": DatasetFile("nsmc", "ratings_train.txt",
+                              sha256="e03b7d14e9e41be8d464a28057cd25d7396c53e67aa7fd5f7e552c59b0ee2940"),
+         "test": DatasetFile("nsmc", "ratings_test.txt",
+                             sha256="8ac9f64052f11dbf6ae0acb5e038f03d90a76f0eda7820cfb3a92d02edfcebda")}
+FIXES = ["put ratings_train.txt and ratings_test.txt (the course's shared datasets/nsmc/) in the data directory"]
 NOT_HANGUL = re.compile(r"[^가-힣 ]")
 
 
-def find(name: str, data_dir=None) -> Path:
-    places = [p for d in user_data_dirs(data_dir) for p in (d / "nsmc" / name, d / name)]
-    for place in places:
-        if place.is_file():
-            return place
-    raise DataNotFoundError(f"nsmc: {name} not found in {', '.join(map(str, places)) or 'no data directory'}. "
-                            "Fix: pass --data-dir with a folder holding nsmc/ratings_train.txt and "
-                            "nsmc/ratings_test.txt (the course's shared datasets)")
-
-
-def read_ratings(path: Path, sha256: str | None = None):
+def read_ratings(path: Path):
     """(documents, labels) of one NSMC file."""
-    content = path.read_bytes()
-    if sha256 and hashlib.sha256(content).hexdigest() != sha256:
-        raise DataCorruptError(f"{path}: checksum mismatch (sha256 {hashlib.sha256(content).hexdigest()}, "
-                               f"expected {sha256}): get the file again")
+    return parse_ratings(path, path.read_bytes())
+
+
+def parse_ratings(path: Path, content: bytes):
     lines = content.decode("utf-8").split("\n")
     if lines[0].rstrip("\r") != "id\tdocument\tlabel":
         raise DataCorruptError(f"{path}: line 1 should be the header 'id<TAB>document<TAB>label'")
@@ -80,7 +72,6 @@ class WordIndex:
 
 
 def load_nsmc(data_dir=None, verify: bool = True):
-    out = {}
-    for split, (name, sha256) in FILES.items():
-        out[split] = read_ratings(find(name, data_dir), sha256 if verify else None)
-    return out
+    """{"train": (documents, labels), "test": (...)}; verify=False skips the sha256 (your own files)."""
+    return {split: fetch(f, data_dir, fixes=FIXES, parse=parse_ratings, verify=verify, allow_download=False)
+            for split, f in FILES.items()}

@@ -9,8 +9,10 @@ import numpy as np
 
 from dualnet.data import jamo
 from dualnet.data.errors import DataCorruptError, DataNotFoundError
+from dualnet.data.locate import DatasetFile, find_local, not_found_message
 
-SHARED = {"english": ("tinyshakespeare", "input.txt"), "korean": ("korean", "taepyeongcheonha.txt")}
+SHARED = {"english": DatasetFile("tinyshakespeare", "input.txt"),
+          "korean": DatasetFile("korean", "taepyeongcheonha.txt")}
 
 
 def read_corpus(path) -> str:
@@ -25,17 +27,12 @@ def read_corpus(path) -> str:
 
 
 def find_shared_corpus(language: str, data_dir=None) -> Path:
-    """The default corpus of a language in the data directory (or $DUALNET_DATA)."""
-    from dualnet.data.locate import user_data_dirs
-
-    folder, name = SHARED[language]
-    places = [d / folder / name for d in user_data_dirs(data_dir)] + [d / name for d in user_data_dirs(data_dir)]
-    for place in places:
-        if place.is_file():
-            return place
-    raise DataNotFoundError(f"the default {language} corpus {folder}/{name} was not found in "
-                            f"{', '.join(str(p) for p in places) or 'no data directory'}. Fix: pass --data-dir "
-                            "with the course's shared datasets folder, or --corpus FILE")
+    """The default corpus of a language, where the loaders look (the data directory, $DUALNET_DATA)."""
+    corpus = SHARED[language]
+    path = find_local(corpus, data_dir)
+    if path is None:
+        raise DataNotFoundError(not_found_message(corpus, data_dir, None, ["pass --corpus FILE with any UTF-8 text"]))
+    return path
 
 
 def tokens_of(text: str, level: str) -> list[str]:
