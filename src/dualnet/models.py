@@ -133,8 +133,9 @@ def mult_gru(L):
 
 
 def doit_simplernn(L):
-    """Do it 09-2: one-hot words (100 of them) into 32 recurrent cells. The first layer also takes the
-    word indices themselves, which compute the same without materialising the one-hot tensor."""
+    """Do it 09-2: one-hot words (100 of them) into 32 recurrent cells. With the recipe's index_inputs,
+    both engines take the word indices instead and look the kernel's rows up: the same numbers without
+    the one-hot tensor."""
     return [L.Input(shape=(100, 100)),
             L.SimpleRNN(32),
             L.Dense(1, activation="sigmoid")]

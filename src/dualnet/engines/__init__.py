@@ -5,10 +5,12 @@ from __future__ import annotations
 ENGINES = ("keras", "scratch")
 
 
-def build_sequential(recipe, sequential, layers, optimizers, losses, **model_args):
+def build_sequential(recipe, sequential, layers, optimizers, losses, adapt=None, **model_args):
     """The recipe's model on one engine, given that engine's Sequential class and its layers, optimizers
-    and losses modules (Keras's, or dualnet.scratch's: the same names), compiled when it will train."""
-    model = sequential(recipe.model(layers, **model_args), name=recipe.id.replace("-", "_"))
+    and losses modules (Keras's, or dualnet.scratch's: the same names), compiled when it will train.
+    `adapt`, if given, rewrites the list of layers first."""
+    stack = recipe.model(layers, **model_args)
+    model = sequential(adapt(stack) if adapt else stack, name=recipe.id.replace("-", "_"))
     if recipe.kind == "train":
         optimizer = getattr(optimizers, recipe.optimizer)(**recipe.optimizer_args)
         model.compile(optimizer=optimizer, loss=recipe.make_loss(losses), metrics=list(recipe.metrics))

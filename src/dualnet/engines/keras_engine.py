@@ -10,6 +10,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 
 from dualnet.engines import build_sequential  # noqa: E402
+from dualnet.engines.keras_indexed import index_inputs  # noqa: E402
 from dualnet.scratch.model import NonFiniteLossError  # noqa: E402
 from dualnet.summary import LayerRow, format_summary  # noqa: E402
 
@@ -36,42 +37,8 @@ class _ProgressAdapter(keras.callbacks.Callback):
         self._pass("on_epoch_end", epoch, logs)
 
 
-class _OneHotBatches(keras.utils.PyDataset):
-    """Word indices (N, T) fed to a model that takes one-hot vectors (N, T, D), one batch at a time:
-    the whole one-hot tensor (800 MB for the Do-it IMDB data) never exists."""
-
-    def __init__(self, x, y, depth, batch_size, shuffle=False):
-        super().__init__()
-        self.x, self.y, self.depth, self.batch_size, self.shuffle = x, y, depth, batch_size, shuffle
-        self.order = np.random.permutation(len(x)) if shuffle else np.arange(len(x))
-
-    def __len__(self):
-        return -(-len(self.x) // self.batch_size)
-
-    def __getitem__(self, i):
-        rows = self.order[i * self.batch_size:(i + 1) * self.batch_size]
-        batch = np.eye(self.depth, dtype=np.float32)[self.x[rows]]
-        return batch if self.y is None else (batch, self.y[rows])
-
-    def on_epoch_end(self):
-        if self.shuffle:
-            self.order = np.random.permutation(len(self.x))
-
-
-def _one_hot_depth(model, x):
-    """D when x holds integer indices (N, T) and the model takes one-hot vectors (N, T, D); else None."""
-    shape = tuple(model.inputs[0].shape[1:])
-    if np.issubdtype(np.asarray(x).dtype, np.integer) and len(shape) == 2 and np.shape(x)[1:] == shape[:1]:
-        return shape[1]
-    return None
-
-
-def _feed(model, x, y, batch_size, shuffle=False) -> dict:
-    """Keras's data arguments for x (and y): the arrays themselves, or, where x holds word indices
-    for a model that takes one-hot vectors, batches made one at a time."""
-    depth = _one_hot_depth(model, x)
-    if depth:
-        return dict(x=_OneHotBatches(x, y, depth, batch_size, shuffle=shuffle))
+def _feed(x, y, batch_size, shuffle=False) -> dict:
+    """Keras's data arguments for x (and y)."""
     data = dict(x=x, batch_size=batch_size, **({"y": y} if y is not None else {}))
     return dict(data, shuffle=True) if shuffle else data
 
@@ -106,7 +73,9 @@ class KerasEngine:
         keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's generators
 
     def build(self, recipe, **model_args):
-        return build_sequential(recipe, keras.Sequential, keras.layers, keras.optimizers, keras.losses, **model_args)
+        adapt = index_inputs if recipe.index_inputs else None
+        return build_sequential(recipe, keras.Sequential, keras.layers, keras.optimizers, keras.losses, adapt=adapt,
+                                **model_args)
 
     @staticmethod
     def input_shape(model) -> tuple:
@@ -120,10 +89,10 @@ class KerasEngine:
     def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0) -> dict:
         validation = None
         if splits.x_val is not None:  # validation_data takes a dataset, or an (x, y) pair of arrays
-            fed = _feed(model, splits.x_val, splits.y_val, batch_size)
+            fed = _feed(splits.x_val, splits.y_val, batch_size)
             validation = fed["x"] if "y" not in fed else (fed["x"], fed["y"])
         guard = _NonFiniteGuard()
-        history = model.fit(**_feed(model, splits.x_train, splits.y_train, batch_size, shuffle=True), epochs=epochs,
+        history = model.fit(**_feed(splits.x_train, splits.y_train, batch_size, shuffle=True), epochs=epochs,
                             validation_data=validation, verbose=0,
                             initial_epoch=initial_epoch, callbacks=[guard] + [_ProgressAdapter(c) for c in callbacks])
         if guard.where:
@@ -135,11 +104,11 @@ class KerasEngine:
         return {k: [float(v) for v in vs] for k, vs in history.history.items()}
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:
-        values = model.evaluate(**_feed(model, x, y, batch_size), verbose=0, return_dict=True)
+        values = model.evaluate(**_feed(x, y, batch_size), verbose=0, return_dict=True)
         return {k: float(v) for k, v in values.items()}
 
     def predict(self, model, x, batch_size: int = 256) -> np.ndarray:
-        return np.asarray(model.predict(**_feed(model, x, None, batch_size), verbose=0))
+        return np.asarray(model.predict(**_feed(x, None, batch_size), verbose=0))
 
     def save(self, model, path) -> None:
         model.save(path)

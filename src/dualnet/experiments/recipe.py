@@ -55,6 +55,7 @@ class Recipe:
     batch_size: int = 32               # Keras's default, which the notes' fit() calls use
     augmentation: Augmentation | None = None
     data_args: dict = field(default_factory=dict)  # for the data preparer, e.g. IMDB's num_words
+    index_inputs: bool = False         # the notes one-hot word indices; the first layer looks rows up instead
     bptt_steps: int | None = None      # scratch engine: backpropagate through the last N time steps only
     reported: Reported | None = None
     demo: Callable | None = None       # for kind "demo": demo(run_dir, options, stream) -> files written
