@@ -22,9 +22,11 @@ from pathlib import Path
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import dualnet  # noqa: E402,F401  (before NumPy: it chooses OpenBLAS's kernels, see dualnet/blas.py)
 import numpy as np  # noqa: E402
 
 from dualnet import experiments  # noqa: E402
+from dualnet.blas import kernels_in_use  # noqa: E402
 from dualnet.engines import get_engine  # noqa: E402
 from dualnet.machine import cpu_model, package_versions  # noqa: E402
 
@@ -98,7 +100,8 @@ def main(argv=None):
              f"Command: `python bench/{Path(__file__).name} {' '.join(argv if argv is not None else sys.argv[1:])}`",
              f"Machine: {cpu_model()}, {os.cpu_count()} cores; numpy {versions.get('numpy')}, "
              f"keras {versions.get('keras')}, tensorflow {versions.get('tensorflow-cpu') or versions.get('tensorflow')} "
-             "(backend tensorflow)", "",
+             f"(backend tensorflow); OpenBLAS kernels {kernels_in_use()} "
+             f"(OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')}), threads: every core", "",
              "Training samples per second, the fastest of the rounds (each engine's rounds alternate with the "
              "other's), the recipe's batch size.", "",
              "| model | keras samples/s | scratch samples/s | scratch / keras | target | raw rounds keras ; scratch |",

@@ -180,3 +180,22 @@ def test_weights_file_from_another_architecture_names_the_layer_and_shapes(tmp_p
     same = tiny_classifier(seed=3)
     same.load_weights(tmp_path / "small.npz")
     np.testing.assert_array_equal(same.get_weights()[0], model.get_weights()[0])
+
+
+@pytest.mark.parametrize("name, kwargs", [("Adam", {}), ("SGD", {"momentum": 0.9}), ("RMSprop", {"momentum": 0.5})])
+def test_large_weights_are_updated_piecewise_exactly_as_whole(name, kwargs):
+    """A weight larger than one piece is updated a piece at a time; the result is the same to the bit."""
+    from dualnet.scratch import optimizers
+
+    rng = np.random.default_rng(3)
+    shape = (300, optimizers.PIECE // 100)  # several pieces and a partial last one
+    start = rng.standard_normal(shape).astype(np.float32)
+    piecewise, whole = start.copy(), start.copy()
+    opt_piecewise, opt_whole = (getattr(optimizers, name)(**kwargs) for _ in range(2))
+    whole_state = opt_whole.new_state(whole)
+    for _ in range(3):
+        g = rng.standard_normal(shape).astype(np.float32)
+        opt_piecewise.apply([piecewise], [np.asfortranarray(g)])  # gradients may come in either order
+        opt_whole.update(whole, g, whole_state)
+        opt_whole.iterations += 1
+    np.testing.assert_array_equal(piecewise, whole)

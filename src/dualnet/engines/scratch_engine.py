@@ -7,6 +7,7 @@ import platform
 import numpy as np
 
 from dualnet import scratch
+from dualnet.blas import kernels_in_use
 from dualnet.engines import build_sequential
 
 
@@ -16,14 +17,16 @@ class ScratchEngine:
 
     @staticmethod
     def describe() -> dict:
-        return {"engine": "scratch", "numpy": np.__version__, "python": platform.python_version()}
+        return {"engine": "scratch", "numpy": np.__version__, "python": platform.python_version(),
+                "openblas_kernels": kernels_in_use()}
 
     @staticmethod
     def seed(seed: int) -> None:
         scratch.set_random_seed(seed)
 
     def build(self, recipe, **model_args):
-        model = build_sequential(recipe, scratch.Sequential, scratch.layers, scratch.optimizers, scratch.losses, **model_args)
+        model = build_sequential(recipe, scratch.Sequential, scratch.layers, scratch.optimizers, scratch.losses,
+                                 **model_args)
         if recipe.bptt_steps:  # the notes' truncated backpropagation through time
             for layer in model.layers:
                 if hasattr(layer, "truncate"):
