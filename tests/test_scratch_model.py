@@ -199,3 +199,27 @@ def test_large_weights_are_updated_piecewise_exactly_as_whole(name, kwargs):
         opt_whole.update(whole, g, whole_state)
         opt_whole.iterations += 1
     np.testing.assert_array_equal(piecewise, whole)
+
+
+def test_recurrent_models_run_on_one_blas_thread_and_others_on_all():
+    """Small products of recurrent layers on one BLAS thread (dualnet/scratch/threads.py)."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads_seen(model):
+        seen = []
+        first = model.layers[0]
+        original = first.forward
+
+        def forward(x, training):
+            seen.extend(p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas")
+            return original(x, training)
+
+        first.forward = forward
+        model.predict(np.zeros((2,) + model.input_shape, np.float32))
+        return seen
+
+    recurrent = scratch.Sequential([S.Input(shape=(5, 3)), S.SimpleRNN(4), S.Dense(1)])
+    dense = scratch.Sequential([S.Input(shape=(3,)), S.Dense(2)])
+    everything = [p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+    assert blas_threads_seen(recurrent) == [1] * len(everything)
+    assert blas_threads_seen(dense) == everything

@@ -16,7 +16,9 @@ from dualnet.scratch import layers as layer_classes
 from dualnet.scratch import losses, optimizers
 from dualnet.scratch.layers.base import Layer, LayerInputError
 from dualnet.scratch.layers.core import Input
+from dualnet.scratch.layers.recurrent import RecurrentLayer
 from dualnet.scratch.random import generator
+from dualnet.scratch.threads import blas_threads
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -107,13 +109,18 @@ class Sequential:
         return sum(layer.count_params() for layer in self.layers)
 
     # -- forward and backward -------------------------------------------------
+    def blas(self):
+        """The BLAS threads for this model's products: one where it has recurrent layers (threads.py)."""
+        return blas_threads(1 if any(isinstance(layer, RecurrentLayer) for layer in self.layers) else None)
+
     def __call__(self, x, training: bool = False):
         if not self.built:
             raise ValueError(f"model '{self.name}' has no input shape: start it with Input(shape=...)")
-        for layer in self.layers:
-            if x is None:
-                raise LayerInputError(f"{type(layer).__name__} '{layer.name}' follows a layer without gradient")
-            x = layer(x, training=training)
+        with self.blas():
+            for layer in self.layers:
+                if x is None:
+                    raise LayerInputError(f"{type(layer).__name__} '{layer.name}' follows a layer without gradient")
+                x = layer(x, training=training)
         return x
 
     def uses_logits(self) -> bool:
@@ -133,14 +140,15 @@ class Sequential:
         """Forward, loss, and backward through every layer; the weight gradients stay on the layers."""
         output = self(x, training=training)
         loss, grad = self.loss_of(y, output)
-        if self.uses_logits():  # the gradient is already that of the final layer's logits
-            grad = self.layers[-1].backward(grad, preactivation=True)
-        else:
-            grad = self.layers[-1].backward(grad)
-        for layer in reversed(self.layers[:-1]):
-            if grad is None:
-                break
-            grad = layer.backward(grad)
+        with self.blas():
+            if self.uses_logits():  # the gradient is already that of the final layer's logits
+                grad = self.layers[-1].backward(grad, preactivation=True)
+            else:
+                grad = self.layers[-1].backward(grad)
+            for layer in reversed(self.layers[:-1]):
+                if grad is None:
+                    break
+                grad = layer.backward(grad)
         return loss, output, grad
 
     def train_on_batch(self, x, y) -> dict:
