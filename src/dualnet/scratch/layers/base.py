@@ -2,7 +2,8 @@
 
 A layer's `forward(x, training)` caches exactly what its `backward(dy)` needs;
 `backward` stores the gradient of every weight in `self.grads` (same order as
-`self.weights`) and returns the gradient with respect to the input.
+`self.weights`) and returns the gradient with respect to the input. Large gradients are
+written into arrays the layer keeps, so the next backward pass overwrites them: copy one to keep it.
 """
 
 from __future__ import annotations
@@ -94,6 +95,15 @@ class Layer:
 
     def backward(self, dy):
         raise NotImplementedError
+
+    def kept(self, key: str, shape, dtype) -> np.ndarray:
+        """A work array kept from step to step and overwritten: a fresh array of many megabytes costs
+        page faults at every step (VGG's Dense kernel gradient: 1.9 ms kept, 2.3 to 3.6 ms fresh)."""
+        arrays = self.__dict__.setdefault("_kept", {})
+        array = arrays.get(key)
+        if array is None or array.shape != tuple(shape) or array.dtype != dtype:
+            array = arrays[key] = np.empty(shape, dtype)
+        return array
 
     # -- weights ------------------------------------------------------------
     def count_params(self) -> int:

@@ -39,7 +39,8 @@ class Dense(ActivatedLayer):
 
     def linear_backward(self, dz):
         x2, dz2 = self.x.reshape(-1, self.x.shape[-1]), dz.reshape(-1, self.units)  # any leading axes
-        self.grads = [x2.T @ dz2] + ([dz2.sum(axis=0)] if self.use_bias else [])
+        kernel_grad = np.matmul(x2.T, dz2, out=self.kept("kernel_grad", self.kernel.shape, np.result_type(x2, dz2)))
+        self.grads = [kernel_grad] + ([dz2.sum(axis=0)] if self.use_bias else [])
         return dz @ self.kernel.T if self.input_gradient else None
 
     def get_config(self):
