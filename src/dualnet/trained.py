@@ -47,10 +47,14 @@ def generate(run_dir, seed_text: str, length: int, temperature: float = 1.0, see
     level, window, tokens = vocabulary["level"], vocabulary["window"], vocabulary["tokens"]
     ids_of = {t: i for i, t in enumerate(tokens)}
     ids = [ids_of.get(t, 0) for t in text.tokens_of(seed_text, level)] or [0]
+    # The model saw only full windows of running text. A short seed is put after line breaks, as a
+    # text starts a paragraph, where the vocabulary has them (characters, jamo); else after copies of
+    # its first token.
+    filler = ids_of.get("\n", ids[0])
     rng = np.random.default_rng(seed)
     for _ in range(length):
         context = ids[-window:]
-        context = [context[0]] * (window - len(context)) + context  # a short seed repeats its first token
+        context = [filler] * (window - len(context)) + context
         probabilities = engine.predict(model, np.array([context], dtype=np.int32))[0].copy()
         probabilities[0] = 0.0  # "<unk>" stands for words outside the vocabulary: never write it
         ids.append(sample(probabilities, temperature, rng))
