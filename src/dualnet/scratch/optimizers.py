@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 # Every update rule is element by element, so a large weight is updated a piece at a time: the piece,
-# its gradient and its state stay in the CPU's cache through all of the rule's steps (twice as fast
-# for VGG's 4.7-million-weight Dense kernel as streaming whole arrays through memory at each step).
-PIECE = 1 << 15
+# its gradient and its state stay in the CPU's cache through all of the rule's steps (Adam on VGG's
+# 4.7-million-weight Dense kernel: 13.4 ms whole, 7.5 ms in pieces of 2**15, 7.0 in pieces of 2**17).
+PIECE = 1 << 17
 
 
 def pieces(arrays, size):

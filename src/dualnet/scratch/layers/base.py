@@ -139,12 +139,20 @@ class ActivatedLayer(Layer):
         self._act, self._act_backward = activations.get(self.activation)
 
     def forward(self, x, training):
-        self.logits = self.linear_forward(x)
-        self.output = self._act(self.logits)
+        z = self.linear_forward(x)
+        if self.activation == "relu":  # in place: nothing needs a hidden ReLU layer's logits again
+            self.logits, self.output = None, np.maximum(z, 0, out=z)
+        else:
+            self.logits, self.output = z, self._act(z)
         return self.output
 
     def backward(self, dy, preactivation: bool = False):
-        dz = dy if preactivation else self._act_backward(dy, self.output)
+        if preactivation:
+            dz = dy
+        elif self.activation == "relu":  # into a kept array: a CNN's largest arrays, made at every step
+            dz = np.multiply(dy, self.output > 0, out=self.kept("relu_dz", dy.shape, dy.dtype))
+        else:
+            dz = self._act_backward(dy, self.output)
         return self.linear_backward(dz)
 
     def linear_forward(self, x):

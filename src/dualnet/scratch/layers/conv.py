@@ -81,7 +81,9 @@ class Conv2D(ActivatedLayer):
         self.padded_shape = x_pad.shape
         self.cols = self.im2col(windows(x_pad, self.kernel_size, self.strides, out))
         z = (self.cols @ self.kernel.reshape(-1, self.filters)).reshape((len(x),) + out + (self.filters,))
-        return z + self.bias if self.use_bias else z
+        if self.use_bias:
+            z += self.bias  # in place: z is the product's own new array
+        return z
 
     def linear_backward(self, dz):
         dz2 = dz.reshape(-1, self.filters)

@@ -35,7 +35,9 @@ class Dense(ActivatedLayer):
     def linear_forward(self, x):
         self.x = x
         z = x @ self.kernel
-        return z + self.bias if self.use_bias else z
+        if self.use_bias:
+            z += self.bias  # in place: z is the product's own new array
+        return z
 
     def linear_backward(self, dz):
         x2, dz2 = self.x.reshape(-1, self.x.shape[-1]), dz.reshape(-1, self.units)  # any leading axes
