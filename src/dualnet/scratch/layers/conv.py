@@ -93,7 +93,8 @@ class Conv2D(ActivatedLayer):
             return None
         # The input gradient, one kernel position at a time: dz·W[i, j]ᵀ is what each window sends back
         # through position (i, j), added straight into the shifted input slice it came from. No
-        # (windows × kh·kw·C) matrix is made and scattered: a third faster than that for VGG's convolutions.
+        # (windows × kh·kw·C) matrix is made and scattered (VGG's second convolution: 10.2 → 6.2 ms; its
+        # deeper ones: 11 % faster).
         kh, kw = self.kernel_size
         sh, sw = self.strides
         n, oh, ow, _ = dz.shape
