@@ -37,12 +37,6 @@ class _ProgressAdapter(keras.callbacks.Callback):
         self._pass("on_epoch_end", epoch, logs)
 
 
-def _feed(x, y, batch_size, shuffle=False) -> dict:
-    """Keras's data arguments for x (and y)."""
-    data = dict(x=x, batch_size=batch_size, **({"y": y} if y is not None else {}))
-    return dict(data, shuffle=True) if shuffle else data
-
-
 class _NonFiniteGuard(keras.callbacks.Callback):
     """Stops training at the first batch whose loss is NaN or infinite, and remembers where."""
 
@@ -87,12 +81,9 @@ class KerasEngine:
         return format_summary(f"{recipe.id} (keras, {keras.backend.backend()})", rows, recipe.params)
 
     def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0) -> dict:
-        validation = None
-        if splits.x_val is not None:  # validation_data takes a dataset, or an (x, y) pair of arrays
-            fed = _feed(splits.x_val, splits.y_val, batch_size)
-            validation = fed["x"] if "y" not in fed else (fed["x"], fed["y"])
+        validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
         guard = _NonFiniteGuard()
-        history = model.fit(**_feed(splits.x_train, splits.y_train, batch_size, shuffle=True), epochs=epochs,
+        history = model.fit(splits.x_train, splits.y_train, batch_size=batch_size, shuffle=True, epochs=epochs,
                             validation_data=validation, verbose=0,
                             initial_epoch=initial_epoch, callbacks=[guard] + [_ProgressAdapter(c) for c in callbacks])
         if guard.where:
@@ -104,11 +95,11 @@ class KerasEngine:
         return {k: [float(v) for v in vs] for k, vs in history.history.items()}
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:
-        values = model.evaluate(**_feed(x, y, batch_size), verbose=0, return_dict=True)
+        values = model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
         return {k: float(v) for k, v in values.items()}
 
     def predict(self, model, x, batch_size: int = 256) -> np.ndarray:
-        return np.asarray(model.predict(**_feed(x, None, batch_size), verbose=0))
+        return np.asarray(model.predict(x, batch_size=batch_size, verbose=0))
 
     def save(self, model, path) -> None:
         model.save(path)
