@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -10,6 +11,36 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+
+from dualnet.scratch import config as scratch_config  # noqa: E402
+
+# Tolerance of a float64 comparison, relative to the reference's largest magnitude: sums of up to a
+# few hundred thousand products in another order differ by ~1e-13; a wrong derivative by ~1.
+FLOAT64_RTOL = 1e-9
+
+
+@contextmanager
+def float64():
+    """Both engines in float64 while the block runs (layers and models must be made inside it).
+
+    Why: a backward pass is not a continuous function of its inputs. Max pooling sends a window's
+    gradient to its largest value and ReLU passes it only where its input is positive, so at a near-tie
+    (two values of a window, or a value and zero, within rounding of each other) two correct engines that
+    add the same products in another order may route a gradient differently. In float32 such near-ties
+    turn up in real networks (fashion-vgg on one CPU: 1.5e-6 apart, inside a 1,152-term sum's rounding);
+    in float64 a flip needs two values within ~1e-13 of each other, which random data does not produce.
+    Forward passes are continuous, so they are compared in float32 too, as the engines train."""
+    keras_before, policy_before = keras.config.floatx(), keras.config.dtype_policy()
+    scratch_before = scratch_config.floatx()
+    keras.config.set_floatx("float64")
+    keras.config.set_dtype_policy("float64")  # the layers' default dtype follows the policy, not floatx
+    scratch_config.set_floatx("float64")
+    try:
+        yield np.float64
+    finally:
+        keras.config.set_floatx(keras_before)
+        keras.config.set_dtype_policy(policy_before)
+        scratch_config.set_floatx(scratch_before)
 
 
 def forward_backward(layer, x, upstream, training=False):

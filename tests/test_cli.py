@@ -22,6 +22,9 @@ def test_run_writes_the_whole_run_folder(fashion_dir, tmp_path):
                      "--no-verify", "--out", str(out), "--seed", "3")
     (run_dir,) = (out / "fashion-cnn-pool").iterdir()
     assert f"run folder: {run_dir}" in result.stdout
+    first = result.stdout.splitlines()[0]  # a sentence, not a Python dict
+    assert first.startswith("fashion-cnn-pool: 1 epoch at batch size 32 on 192 training samples (64 validation, "
+                            "64 test), with Keras 3.") and "{" not in first
     assert "epoch 1/1" in result.stdout  # plain progress lines when not on a terminal
     names = {p.name for p in run_dir.iterdir()}
     assert names == {"config.json", "history.csv", "metrics.json", "summary.txt", "curves.png", "model.keras",
@@ -49,6 +52,16 @@ def test_run_writes_the_whole_run_folder(fashion_dir, tmp_path):
 
     model = keras.saving.load_model(run_dir / "model.keras", safe_mode=True)
     assert model.count_params() == 241_546
+
+
+def test_a_first_run_prints_only_our_own_words(tmp_path):
+    """No TensorFlow start-up chatter (oneDNN, CPU features, absl) before or after dualnet's lines, with
+    the environment a new user has (no TF_CPP_MIN_LOG_LEVEL of their own)."""
+    env = cli_env()
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)
+    result = dualnet("run", "conv-demo", "--out", str(tmp_path), env=env)
+    assert result.stderr.strip() == "", result.stderr
+    assert result.stdout.startswith("A 28x28 one-channel image")
 
 
 def test_summary_prints_the_total_with_commas():

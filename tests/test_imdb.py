@@ -35,8 +35,9 @@ def imdb_dir(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def any_word_index(monkeypatch):
-    """The test's small word index stands in for Keras's (whose md5 the loader checks)."""
+    """The test's small word index and archive stand in for the real ones (whose hashes the loader checks)."""
     monkeypatch.setattr(imdb, "WORD_INDEX", imdb.DatasetFile("imdb", "imdb_word_index.json"))
+    monkeypatch.setattr(imdb, "RAW", imdb.DatasetFile("imdb", "aclImdb_labelled.tar.gz"))
     monkeypatch.setenv("KERAS_HOME", "/nonexistent-keras-home")
 
 

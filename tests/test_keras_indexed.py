@@ -1,9 +1,10 @@
 """The Keras SimpleRNN on word indices computes what Keras's own SimpleRNN computes on one-hot vectors:
-outputs, weight gradients and saved models, to float32 rounding (1e-6 of scale)."""
+outputs and weight gradients (in float64, where a ReLU sign cannot flip at a rounding-level near-tie:
+keras_reference.float64), and saved models."""
 
 import numpy as np
 import pytest
-from keras_reference import assert_close, forward_backward, keras
+from keras_reference import FLOAT64_RTOL, assert_close, float64, forward_backward, keras
 
 from dualnet import experiments
 from dualnet.engines.keras_engine import KerasEngine
@@ -16,20 +17,21 @@ RNG = np.random.default_rng(99)
 @pytest.mark.parametrize("use_bias, activation", [(True, "tanh"), (False, "relu")])
 def test_indexed_simple_rnn_equals_simple_rnn_on_one_hot(return_sequences, use_bias, activation):
     depth, steps = 13, 6
-    reference = keras.layers.SimpleRNN(5, return_sequences=return_sequences, use_bias=use_bias,
-                                       activation=activation)
-    reference.build((None, steps, depth))
-    indexed = IndexedSimpleRNN.like(reference, depth)
-    indexed.build((None, steps))
-    indexed.set_weights(reference.get_weights())
-    indices = RNG.integers(0, depth, (4, steps))
-    upstream = RNG.standard_normal((4, steps, 5) if return_sequences else (4, 5)).astype(np.float32)
-    y_ref, _, grads_ref = forward_backward(reference, np.eye(depth, dtype=np.float32)[indices], upstream)
-    y, _, grads = forward_backward(indexed, indices, upstream)
-    assert_close(y, y_ref, "output", rtol=1e-6)
+    with float64() as dtype:
+        reference = keras.layers.SimpleRNN(5, return_sequences=return_sequences, use_bias=use_bias,
+                                           activation=activation)
+        reference.build((None, steps, depth))
+        indexed = IndexedSimpleRNN.like(reference, depth)
+        indexed.build((None, steps))
+        indexed.set_weights(reference.get_weights())
+        indices = RNG.integers(0, depth, (4, steps))
+        upstream = RNG.standard_normal((4, steps, 5) if return_sequences else (4, 5))
+        y_ref, _, grads_ref = forward_backward(reference, np.eye(depth, dtype=dtype)[indices], upstream)
+        y, _, grads = forward_backward(indexed, indices, upstream)
+    assert_close(y, y_ref, "output", FLOAT64_RTOL)
     assert len(grads) == len(grads_ref)
     for g, g_ref, weight in zip(grads, grads_ref, reference.weights):
-        assert_close(g, g_ref, f"gradient of {weight.name}", rtol=1e-6)
+        assert_close(g, g_ref, f"gradient of {weight.name}", FLOAT64_RTOL)
 
 
 def test_index_inputs_keeps_names_shapes_and_counts():

@@ -1,6 +1,12 @@
 """dualnet: the CNN and RNN course, every network twice (a NumPy engine and Keras 3)."""
 
+import os
+
 from dualnet.blas import choose_kernels
+
+# TensorFlow's C++ start-up notes (oneDNN, CPU features) are information-level lines that are not
+# ours to print; level 1 hides those and keeps its warnings and errors. A user's own setting wins.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 
 choose_kernels()  # before anything imports NumPy: OpenBLAS reads the choice when it loads
 

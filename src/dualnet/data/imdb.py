@@ -14,6 +14,7 @@ with start_char, word ranks are shifted by index_from, and a word outside
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import tarfile
@@ -22,12 +23,17 @@ from pathlib import Path
 import numpy as np
 
 from dualnet.data.errors import DataCorruptError, DataNotFoundError
-from dualnet.data.locate import DatasetFile, fetch, find_local, read_bytes, user_data_dirs
+from dualnet.data.locate import DatasetFile, fetch, find_local, user_data_dirs
+from dualnet.data.safe_npz import load_npz
 
+# Keras caches both files directly in ~/.keras/datasets/ (keras_subdir "").
 NPZ = DatasetFile("imdb", "imdb.npz", sha256="69664113be75683a8fe16e3ed0ab59fda8886cb3cd7ada244f7d9544e4676b9f",
-                  url="https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb.npz")
-RAW = DatasetFile("imdb", "aclImdb_labelled.tar.gz")
-WORD_INDEX = DatasetFile("imdb", "imdb_word_index.json", md5="bfafd718b763782e994055a2d397834f")
+                  url="https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb.npz", keras_subdir="")
+RAW = DatasetFile("imdb", "aclImdb_labelled.tar.gz",
+                  sha256="bf6f6e00b341577116e01aedb84ce22cbde55ce6aa2847407887326f879eb13f")
+WORD_INDEX = DatasetFile("imdb", "imdb_word_index.json", md5="bfafd718b763782e994055a2d397834f",
+                         url="https://storage.googleapis.com/tensorflow/tf-keras-datasets/imdb_word_index.json",
+                         keras_subdir="")
 
 FILTERS = '!"#$%&()*+,-./:;<=>?@[\\]^_`{|}~\t\n'  # keras Tokenizer's default; the apostrophe stays
 _SPLIT = re.compile("[" + re.escape(FILTERS) + "]")
@@ -40,17 +46,28 @@ def tokenize(text: str) -> list[str]:
     return _SPLIT.sub(" ", text.lower().replace("<br />", " br ")).split()
 
 
-def load_word_index(data_dir=None) -> dict[str, int]:
-    return fetch(WORD_INDEX, data_dir, fixes=FIXES, parse=lambda path, content: json.loads(content))
+def load_word_index(data_dir=None, verify: bool = True) -> dict[str, int]:
+    return fetch(WORD_INDEX, data_dir, fixes=FIXES, parse=parse_word_index, verify=verify)
 
 
-def read_raw_reviews(path: Path):
+def parse_word_index(path: Path, content: bytes) -> dict[str, int]:
+    try:
+        index = json.loads(content)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataCorruptError(f"{path}: not Keras's word index (JSON: {exc}); get it again") from exc
+    if not isinstance(index, dict):
+        raise DataCorruptError(f"{path}: not Keras's word index (expected a JSON object of word: rank)")
+    return index
+
+
+def read_raw_reviews(path: Path, content: bytes):
     """{"train": (texts, labels), "test": (...)} from the labelled archive, files in a fixed order
-    (negative then positive, by review id) so that the result does not depend on the archive's order."""
+    (negative then positive, by review id) so that the result does not depend on the archive's order.
+    The archive is read in memory, member by member; nothing is extracted to disk."""
     found = {}
     pattern = re.compile(r"aclImdb/(train|test)/(pos|neg)/(\d+)_\d+\.txt$")
     try:
-        with tarfile.open(path, "r:gz") as archive:
+        with tarfile.open(fileobj=io.BytesIO(content), mode="r:*") as archive:
             for member in archive:
                 match = pattern.search(member.name)
                 if match and member.isfile():
@@ -68,15 +85,14 @@ def read_raw_reviews(path: Path):
     return out
 
 
-def ranks_from_raw(data_dir=None):
+def ranks_from_raw(data_dir=None, verify: bool = True):
     """Reviews as lists of word ranks (1 = the most frequent word), and the share of tokens found."""
-    path = find_local(RAW, data_dir)
-    if path is None:
+    if find_local(RAW, data_dir) is None:
         raise DataNotFoundError(f"imdb: neither imdb.npz nor {RAW.name} was found; looked in "
                                 f"{', '.join(str(d) for d in user_data_dirs(data_dir)) or 'no data directory'} "
                                 "and Keras's cache. Fix: " + "; ".join(FIXES))
-    index = load_word_index(data_dir)
-    reviews = read_raw_reviews(path)
+    index = load_word_index(data_dir, verify)
+    reviews = fetch(RAW, data_dir, fixes=FIXES, parse=read_raw_reviews, verify=verify, allow_download=False)
     found = total = 0
     out = {}
     for split, (texts, labels) in reviews.items():
@@ -92,26 +108,28 @@ def ranks_from_raw(data_dir=None):
 
 
 def ranks_from_npz(path: Path, content: bytes):
-    import io
-
-    # Keras's file stores ragged lists as object arrays; it is opened only after its sha256 matched.
-    with np.load(io.BytesIO(content), allow_pickle=True) as f:
-        return {"train": (list(f["x_train"]), f["y_train"]), "test": (list(f["x_test"]), f["y_test"])}, 1.0
+    """Keras's file stores ragged lists as object arrays (pickles): read without running code from it."""
+    f = load_npz(path, content)
+    missing = {"x_train", "y_train", "x_test", "y_test"} - set(f)
+    if missing:
+        raise DataCorruptError(f"{path}: not Keras's imdb.npz (no {', '.join(sorted(missing))}); get it again")
+    return {"train": (list(f["x_train"]), f["y_train"]), "test": (list(f["x_test"]), f["y_test"])}, 1.0
 
 
 def load_imdb(data_dir=None, num_words=None, skip_top=0, seed=113, start_char=1, oov_char=2, index_from=3,
-              allow_download=True, source: str = "auto"):
+              allow_download=True, source: str = "auto", verify: bool = True):
     """((x_train, y_train), (x_test, y_test)) as keras.datasets.imdb.load_data returns them
     (object arrays of lists), plus a dict describing the source and, for the raw reviews, the share
     of tokens found in the word index."""
     ranks = None
     if source in ("auto", "npz") and (find_local(NPZ, data_dir) or (allow_download and source == "npz")):
-        ranks, share = fetch(NPZ, data_dir, fixes=FIXES, parse=ranks_from_npz, allow_download=allow_download)
+        ranks, share = fetch(NPZ, data_dir, fixes=FIXES, parse=ranks_from_npz, allow_download=allow_download,
+                             verify=verify, parse_is_safe=False)
         info = {"source": "imdb.npz"}
     if ranks is None:
         if source == "npz":
             raise DataNotFoundError("imdb: imdb.npz was not found. Fix: " + "; ".join(FIXES))
-        ranks, share = ranks_from_raw(data_dir)
+        ranks, share = ranks_from_raw(data_dir, verify)
         info = {"source": RAW.name, "tokens_in_word_index": share}
     rng = np.random.RandomState(seed)  # Keras shuffles train and test with one RandomState(113)
     arrays = []

@@ -32,11 +32,17 @@ class DatasetFile:
     sha256: str | None = None  # of the unpacked bytes
     url: str | None = None     # official download address
     system_dirs: tuple[str, ...] = ()
+    keras_subdir: str | None = None  # where Keras's own loader caches it under ~/.keras/datasets (None: dataset)
 
 
 def keras_cache_dir() -> Path:
     base = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
     return Path(base) / "datasets"
+
+
+def keras_download_dir(f: DatasetFile) -> Path:
+    """Where Keras's own loader keeps the file, so that a file either of us fetched serves both."""
+    return keras_cache_dir() / (f.dataset if f.keras_subdir is None else f.keras_subdir)
 
 
 def user_data_dirs(data_dir: str | os.PathLike | None) -> list[Path]:
@@ -52,13 +58,15 @@ def candidate_paths(f: DatasetFile, data_dir=None) -> list[Path]:
     """Every path the file may be at, in the order we look. A user directory may hold
     the file itself or a folder named after the dataset; the .gz or the unpacked file."""
     names = [f.name]
-    if f.name.endswith(".gz"):
+    if f.name.endswith(".gz") and not f.name.endswith(".tar.gz"):
         names.append(f.name[:-3])
     places = []
     for d in user_data_dirs(data_dir):
         places += [d, d / f.dataset]
     places += [Path(s) for s in f.system_dirs]
-    places.append(keras_cache_dir() / f.dataset)
+    places.append(keras_download_dir(f))
+    if keras_download_dir(f) != keras_cache_dir() / f.dataset:
+        places.append(keras_cache_dir() / f.dataset)
     return [p / n for p in places for n in names]
 
 
@@ -70,9 +78,10 @@ def find_local(f: DatasetFile, data_dir=None) -> Path | None:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The unpacked content of a file, gunzipping a .gz; a broken archive is a DataCorruptError."""
+    """The unpacked content of a file, gunzipping a .gz (a .tar.gz is kept whole: its checksum is the
+    archive's, and tarfile reads it); a broken archive is a DataCorruptError."""
     try:
-        if path.suffix == ".gz":
+        if path.suffix == ".gz" and not path.name.endswith(".tar.gz"):
             with gzip.open(path, "rb") as fh:
                 return fh.read()
         return path.read_bytes()
@@ -98,7 +107,7 @@ def verify_checksum(f: DatasetFile, path: Path, content: bytes) -> None:
 
 def download(f: DatasetFile) -> Path:
     """Fetch the official file into Keras's cache, writing to a temporary name first."""
-    target_dir = keras_cache_dir() / f.dataset
+    target_dir = keras_download_dir(f)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f.name
     fd, tmp = tempfile.mkstemp(dir=target_dir, prefix=f".{f.name}.", suffix=".part")
@@ -124,12 +133,15 @@ def not_found_message(f: DatasetFile, data_dir, download_error: Exception | None
     return "\n".join(lines)
 
 
-def fetch(f: DatasetFile, data_dir=None, fixes=(), parse=None, verify=True, allow_download=True):
+def fetch(f: DatasetFile, data_dir=None, fixes=(), parse=None, verify=True, allow_download=True,
+          parse_is_safe=True):
     """Find (or download) a dataset file, read its unpacked bytes, and return parse(path, content).
 
-    parse checks the structure first, because "truncated: expected N bytes" says more than a
-    checksum mismatch; then the checksum proves the content is the official one. verify=False
-    skips only the checksum, for a user's own files in the same format (a subset, say)."""
+    The checksum is verified before the content is parsed, so a parser never sees bytes that are not
+    the official ones. Where a mismatch is found and the parser is safe on any bytes (IDX, text,
+    JSON: parse_is_safe), it is run to say what is wrong ("truncated: expected N bytes" says more
+    than a hash); a parser of a format that can carry code (.npz) never runs on unverified bytes.
+    verify=False skips the checksum, for a user's own files in the same format (a subset, say)."""
     path = find_local(f, data_dir)
     download_error = None
     if path is None and allow_download and f.url:
@@ -140,7 +152,11 @@ def fetch(f: DatasetFile, data_dir=None, fixes=(), parse=None, verify=True, allo
     if path is None:
         raise DataNotFoundError(not_found_message(f, data_dir, download_error, list(fixes)))
     content = read_bytes(path)
-    parsed = parse(path, content) if parse else content
     if verify:
-        verify_checksum(f, path, content)
-    return parsed
+        try:
+            verify_checksum(f, path, content)
+        except DataCorruptError:
+            if parse and parse_is_safe:
+                parse(path, content)  # raises the more specific error where there is one
+            raise
+    return parse(path, content) if parse else content

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import os
+import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter is not ours to print
+import keras
+import numpy as np
 
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
+from dualnet.engines import build_sequential
+from dualnet.engines.keras_indexed import index_inputs
+from dualnet.scratch.model import NonFiniteLossError
+from dualnet.summary import LayerRow, format_summary
 
-from dualnet.engines import build_sequential  # noqa: E402
-from dualnet.engines.keras_indexed import index_inputs  # noqa: E402
-from dualnet.scratch.model import NonFiniteLossError  # noqa: E402
-from dualnet.summary import LayerRow, format_summary  # noqa: E402
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 
 
 class _ProgressAdapter(keras.callbacks.Callback):
@@ -61,6 +61,12 @@ class KerasEngine:
     @staticmethod
     def describe() -> dict:
         return {"engine": "keras", "keras": keras.__version__, "backend": keras.backend.backend()}
+
+    @staticmethod
+    def sentence() -> str:
+        backend = keras.backend.backend()
+        version = getattr(sys.modules.get(backend), "__version__", "")
+        return f"Keras {keras.__version__} on {BACKEND_NAMES.get(backend, backend)} {version}".rstrip()
 
     @staticmethod
     def seed(seed: int) -> None:

@@ -21,6 +21,11 @@ class ScratchEngine:
                 "openblas_kernels": kernels_in_use()}
 
     @staticmethod
+    def sentence() -> str:
+        kernels = kernels_in_use()
+        return f"the scratch engine on NumPy {np.__version__}" + (f" (OpenBLAS {kernels} kernels)" if kernels else "")
+
+    @staticmethod
     def seed(seed: int) -> None:
         scratch.set_random_seed(seed)
 

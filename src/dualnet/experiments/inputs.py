@@ -32,6 +32,12 @@ class Splits:
         return {"train": len(self.x_train), "validation": 0 if self.x_val is None else len(self.x_val),
                 "test": len(self.x_test)}
 
+    def describe(self) -> str:
+        """'45,000 training samples (15,000 validation, 10,000 test)'."""
+        sizes = self.sizes()
+        others = [f"{sizes[k]:,} {k}" for k in ("validation", "test") if sizes[k]]
+        return f"{sizes['train']:,} training samples" + (f" ({', '.join(others)})" if others else "")
+
 
 def last_fraction(x, y, fraction: float):
     """Keras's validation_split: the last `fraction` of the samples, before shuffling."""
@@ -104,7 +110,7 @@ def prepare_imdb(recipe, options, rng) -> Splits:
     20,000 train / 5,000 validation, padded to 100. Inputs stay word indices: where the notes one-hot
     them, the engines look the one-hot rows up by index instead (the same numbers, 1/100 of the memory)."""
     (x_all, y_all), (x_test, y_test), info = load_imdb(options.data_dir, num_words=recipe.data_args["num_words"],
-                                                       skip_top=20)
+                                                       skip_top=20, verify=options.verify)
     x_train, y_train, x_val, y_val = doit_split(x_all, y_all, maxlen=100)
     x_test = pad_sequences([[w for w in x if w > 2] for x in x_test], 100)
     if options.limit:

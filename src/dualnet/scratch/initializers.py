@@ -1,4 +1,5 @@
-"""Weight initialisers with Keras's names and formulas."""
+"""Weight initialisers with Keras's names and formulas. They draw in float64; the layer casts the
+values to its own dtype (so float32 weights are the same whichever float type is drawn first)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def fans(shape):
 def glorot_uniform(shape, rng):
     fan_in, fan_out = fans(shape)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-limit, limit, size=shape).astype(np.float32)
+    return rng.uniform(-limit, limit, size=shape)
 
 
 def orthogonal(shape, rng):
@@ -26,20 +27,20 @@ def orthogonal(shape, rng):
     q *= np.sign(np.diag(r))  # makes the decomposition unique, so the distribution is uniform
     if rows < cols:
         q = q.T
-    return np.ascontiguousarray(q.reshape(shape), dtype=np.float32)
+    return np.ascontiguousarray(q.reshape(shape))
 
 
 def uniform(shape, rng, minval=-0.05, maxval=0.05):
     """Keras's RandomUniform defaults; Embedding's initialiser."""
-    return rng.uniform(minval, maxval, size=shape).astype(np.float32)
+    return rng.uniform(minval, maxval, size=shape)
 
 
 def zeros(shape, rng=None):
-    return np.zeros(shape, dtype=np.float32)
+    return np.zeros(shape)
 
 
 def ones(shape, rng=None):
-    return np.ones(shape, dtype=np.float32)
+    return np.ones(shape)
 
 
 INITIALIZERS = {"glorot_uniform": glorot_uniform, "orthogonal": orthogonal, "uniform": uniform,

@@ -13,7 +13,7 @@ import math
 import numpy as np
 
 from dualnet.scratch import layers as layer_classes
-from dualnet.scratch import losses, optimizers
+from dualnet.scratch import config, losses, optimizers
 from dualnet.scratch.layers.base import Layer, LayerInputError
 from dualnet.scratch.layers.core import Input
 from dualnet.scratch.layers.recurrent import RecurrentLayer
@@ -68,6 +68,11 @@ class Sequential:
             if not layer.built:
                 layer.build(shape, rng)
             shape = layer.compute_output_shape(shape)
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The float type of the weights (the scratch engine's floatx when the first layer was made)."""
+        return self.layers[0].dtype if self.layers else np.dtype(config.floatx())
 
     @property
     def built(self) -> bool:
@@ -171,7 +176,7 @@ class Sequential:
             validation_data=None, shuffle=True, initial_epoch=0):
         if self.optimizer is None:
             raise RuntimeError(f"model '{self.name}' must be compiled before fit: call compile(optimizer, loss)")
-        x, y = as_inputs(x), np.asarray(y)
+        x, y = as_inputs(x, self.dtype), np.asarray(y)
         if len(x) == 0:
             raise ValueError("fit: the training data is empty")
         if len(x) != len(y):
@@ -221,7 +226,7 @@ class Sequential:
         return history
 
     def evaluate(self, x, y, batch_size=32, verbose=0, return_dict=False):
-        x, y = as_inputs(x), np.asarray(y)
+        x, y = as_inputs(x, self.dtype), np.asarray(y)
         if len(x) == 0:
             raise ValueError("evaluate: the data is empty")
         sums, seen = {}, 0
@@ -236,7 +241,7 @@ class Sequential:
         return results if return_dict else list(results.values())
 
     def predict(self, x, batch_size=32, verbose=0):
-        x = as_inputs(x)
+        x = as_inputs(x, self.dtype)
         return np.concatenate([self(x[i:i + batch_size], training=False) for i in range(0, len(x), batch_size)])
 
     # -- description ----------------------------------------------------------
@@ -308,10 +313,10 @@ def load_model(path) -> Sequential:
     return model
 
 
-def as_inputs(x) -> np.ndarray:
-    """Float inputs as float32; integer inputs (indices) are kept as they are."""
+def as_inputs(x, dtype) -> np.ndarray:
+    """Float inputs in the model's float type; integer inputs (indices) are kept as they are."""
     x = np.asarray(x)
-    return x if np.issubdtype(x.dtype, np.integer) else x.astype(np.float32, copy=False)
+    return x if np.issubdtype(x.dtype, np.integer) else x.astype(dtype, copy=False)
 
 
 def call(callbacks, hook, *args) -> None:

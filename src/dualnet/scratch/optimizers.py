@@ -71,14 +71,15 @@ class SGD(Optimizer):
         return {"momentum": np.zeros_like(w)} if self.momentum else {}
 
     def update(self, w, g, state):
-        lr = np.float32(self.learning_rate)
+        f = w.dtype.type  # constants in the weights' float type, so float32 stays float32
+        lr = f(self.learning_rate)
         if not self.momentum:
             w -= lr * g
             return
         m = state["momentum"]
-        m *= np.float32(self.momentum)
+        m *= f(self.momentum)
         m -= lr * g
-        w += (np.float32(self.momentum) * m - lr * g) if self.nesterov else m
+        w += (f(self.momentum) * m - lr * g) if self.nesterov else m
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
@@ -93,12 +94,13 @@ class Adam(Optimizer):
         return {"m": np.zeros_like(w), "v": np.zeros_like(w)}
 
     def update(self, w, g, state):
+        f = w.dtype.type  # constants in the weights' float type, so float32 stays float32
         step = self.iterations + 1
-        alpha = np.float32(self.learning_rate * np.sqrt(1 - self.beta_2 ** step) / (1 - self.beta_1 ** step))
+        alpha = f(self.learning_rate * np.sqrt(1 - self.beta_2 ** step) / (1 - self.beta_1 ** step))
         m, v = state["m"], state["v"]
-        m += (g - m) * np.float32(1 - self.beta_1)
-        v += (g * g - v) * np.float32(1 - self.beta_2)
-        w -= m * alpha / (np.sqrt(v) + np.float32(self.epsilon))
+        m += (g - m) * f(1 - self.beta_1)
+        v += (g * g - v) * f(1 - self.beta_2)
+        w -= m * alpha / (np.sqrt(v) + f(self.epsilon))
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
@@ -116,13 +118,14 @@ class RMSprop(Optimizer):
         return state
 
     def update(self, w, g, state):
+        f = w.dtype.type  # constants in the weights' float type, so float32 stays float32
         v = state["velocity"]
-        v *= np.float32(self.rho)
-        v += np.float32(1 - self.rho) * g * g
-        increment = np.float32(self.learning_rate) * g / np.sqrt(v + np.float32(self.epsilon))
+        v *= f(self.rho)
+        v += f(1 - self.rho) * g * g
+        increment = f(self.learning_rate) * g / np.sqrt(v + f(self.epsilon))
         if self.momentum:
             m = state["momentum"]
-            m *= np.float32(self.momentum)
+            m *= f(self.momentum)
             m += increment
             increment = m
         w -= increment

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from dualnet.scratch import activations, initializers
+from dualnet.scratch import activations, config, initializers
 
 _name_counts: dict[str, int] = defaultdict(int)
 
@@ -44,6 +44,7 @@ class Layer:
                             "the scratch engine takes Keras's argument names")
         self.name = name or unique_name(snake_case(type(self).__name__))
         self.trainable = trainable
+        self.dtype = np.dtype(dtype or config.floatx())  # of the weights and the float inputs
         self.declared_input_shape = tuple(input_shape) if input_shape is not None else None
         self.input_shape = None   # without the batch axis, once built
         self.weights: list[np.ndarray] = []
@@ -57,7 +58,7 @@ class Layer:
 
     # -- building -----------------------------------------------------------
     def add_weight(self, name: str, shape, initializer: str, rng) -> np.ndarray:
-        value = initializers.get(initializer)(tuple(shape), rng)
+        value = initializers.get(initializer)(tuple(shape), rng).astype(self.dtype)
         self.weights.append(value)
         self.weight_names.append(name)
         return value

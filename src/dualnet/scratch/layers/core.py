@@ -75,7 +75,7 @@ class Dropout(Layer):
             self.mask = None
             return x
         keep = 1.0 - self.rate
-        self.mask = (self.rng.random(x.shape, dtype=np.float32) < keep).astype(x.dtype) / np.float32(keep)
+        self.mask = (self.rng.random(x.shape, dtype=np.float32) < keep).astype(x.dtype) / x.dtype.type(keep)
         return x * self.mask
 
     def backward(self, dy):
