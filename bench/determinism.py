@@ -6,6 +6,11 @@ on each installed backend.
 Each configuration trains doit-conv2 (convolution, pooling, dropout, Adam) and mult-gru (a recurrent
 network) twice for 2 epochs on the first 2,000 samples, in fresh processes, and compares the trained
 weights and the history.
+
+What "the same" depends on, pinned for every run and written into the results: the CPU (model and
+vector extensions), the OpenBLAS kernels (set explicitly for each process to the ones this process runs),
+the number of threads, and the versions. Another CPU, kernel choice or thread count may add float32
+sums in another order and give other (equally valid) bits.
 """
 
 from __future__ import annotations
@@ -22,14 +27,24 @@ from pathlib import Path
 
 import numpy as np
 
-from dualnet.machine import cpu_model, package_versions
+from dualnet.machine import cpu_model, package_versions, vector_extensions
 
 CONFIGS = [("scratch", None), ("keras", "tensorflow"), ("keras", "jax"), ("keras", "torch")]
 EXPERIMENTS = ["doit-conv2", "mult-gru"]
 
 
-def train(experiment, engine, backend, data_dir, out) -> Path:
-    env = dict(os.environ, **({"KERAS_BACKEND": backend} if backend else {}))
+def pinned_environment() -> dict:
+    """The settings every training process gets, so that two runs can only differ by their own doing."""
+    from dualnet.blas import kernels_in_use
+
+    kernels = kernels_in_use()
+    pinned = {"DUALNET_OPENBLAS_CORETYPE": kernels or "keep",
+              "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")}
+    return pinned
+
+
+def train(experiment, engine, backend, data_dir, out, pinned) -> Path:
+    env = dict(os.environ, **pinned, **({"KERAS_BACKEND": backend} if backend else {}))
     cmd = [sys.executable, "-m", "dualnet", "run", experiment, "--engine", engine, "--seed", "7", "--epochs", "2",
            "--limit", "2000", "--out", str(out)] + (["--data-dir", data_dir] if data_dir else [])
     subprocess.run(cmd, check=True, capture_output=True, env=env)
@@ -57,12 +72,13 @@ def main(argv=None):
     parser.add_argument("--out", default=f"results/determinism-{date.today()}.md")
     args = parser.parse_args(argv)
     rows = []
+    pinned = pinned_environment()
     for engine, backend in CONFIGS:
         if backend and importlib.util.find_spec(backend) is None:
             continue
         for experiment in EXPERIMENTS:
             with tempfile.TemporaryDirectory() as a, tempfile.TemporaryDirectory() as b:
-                first, second = (train(experiment, engine, backend, args.data_dir, d) for d in (a, b))
+                first, second = (train(experiment, engine, backend, args.data_dir, d, pinned) for d in (a, b))
                 wa, wb = weights(first, engine), weights(second, engine)
                 same = all(np.array_equal(x, y) for x, y in zip(wa, wb))
                 worst = max(float(np.abs(x - y).max()) for x, y in zip(wa, wb))
@@ -73,7 +89,10 @@ def main(argv=None):
     versions = package_versions()
     lines = [f"# Determinism: the same seed twice ({date.today()})", "",
              f"Command: `python bench/determinism.py{' --data-dir ' + args.data_dir if args.data_dir else ''}`",
-             f"Machine: {cpu_model()}, {os.cpu_count()} cores; " + ", ".join(f"{k} {v}" for k, v in versions.items()),
+             f"Machine: {cpu_model()} ({', '.join(vector_extensions()) or 'no AVX'}), {os.cpu_count()} cores; "
+             + ", ".join(f"{k} {v}" for k, v in versions.items()),
+             "Pinned for every run: " + ", ".join(f"{k}={v}" for k, v in pinned.items())
+             + f"; {os.cpu_count()} threads (the default: every core)",
              "", "| engine | experiment | weights bitwise equal | largest weight difference | history equal |",
              "|---|---|---|---|---|"]
     lines += [f"| {label} | {exp} | {'yes' if same else 'no'} | {worst:.3g} | {'yes' if hist else 'no'} |"

@@ -51,6 +51,8 @@ COURSE_MODELS = {
                        lambda r: r.integers(0, 20000, (4, 25)), lambda r: _classes(r, k=2)),
     "textgen-word": (partial(models.textgen, vocabulary=60), "sparse_categorical_crossentropy",
                      lambda r: r.integers(0, 60, (4, 25)), lambda r: _classes(r, k=60)),
+    "textgen-jamo": (partial(models.textgen_letters, vocabulary=50), "sparse_categorical_crossentropy",
+                     lambda r: r.integers(0, 50, (4, 80)), lambda r: _classes(r, k=50)),
 }
 
 

@@ -55,3 +55,36 @@ def test_correctness_report():
 
     splits = SimpleNamespace(x_test=np.zeros(4), y_test=np.array([0.5, 0.53, 0.55, 0.1]))
     assert correctness(Fixed, None, splits, None) == {"correctness": 0.5}
+
+
+def recurrent_gradient(notes_gradient, symmetric):
+    """The gradient of SimpleRNN's recurrent kernel, with the book's backward or the right one."""
+    from dualnet.scratch import layers as S
+
+    rng = np.random.default_rng(2)
+    layer = S.SimpleRNN(4)
+    layer.build((6, 3), rng)
+    if symmetric:
+        layer.recurrent_kernel[...] = (layer.recurrent_kernel + layer.recurrent_kernel.T) / 2
+    layer.notes_gradient = notes_gradient
+    layer(rng.standard_normal((2, 6, 3)).astype(np.float32))
+    layer.backward(rng.standard_normal((2, 4)).astype(np.float32))
+    return layer.grads[1]
+
+
+def test_the_books_rnn_gradient_misses_a_transpose():
+    """Do it 09-2 sends the error back through U, not Uᵀ: the same as the right gradient exactly when U
+    is symmetric, and another one otherwise."""
+    np.testing.assert_allclose(recurrent_gradient(True, symmetric=True), recurrent_gradient(False, symmetric=True),
+                               rtol=1e-6)
+    assert not np.allclose(recurrent_gradient(True, symmetric=False), recurrent_gradient(False, symmetric=False))
+
+
+def test_the_notes_gradient_recipe_uses_it():
+    from dualnet.scratch.layers import SimpleRNN
+
+    right = get_engine("scratch").build(experiments.get("doit-rnn-scratch"))
+    notes = get_engine("scratch").build(experiments.get("doit-rnn-scratch-notes"))
+    assert [layer.notes_gradient for layer in notes.layers if isinstance(layer, SimpleRNN)] == [True]
+    assert [layer.notes_gradient for layer in right.layers if isinstance(layer, SimpleRNN)] == [False]
+    assert right.layers[0].truncate == notes.layers[0].truncate == 10

@@ -35,12 +35,19 @@ def test_non_utf8_corpus_is_a_clear_error(tmp_path):
 
 def test_tokens_vocabulary_and_windows():
     assert text.tokens_of("ab ba", "char") == ["a", "b", " ", "b", "a"]
-    assert text.tokens_of("the cat  sat", "word") == ["the", "cat", "sat"]
+    # Book 7.34: each line cleaned and split at spaces, a line-break word after every line (the last too).
+    assert text.tokens_of("the cat  sat", "word") == ["the", "cat", "sat", "\n"]
+    assert text.tokens_of("Hello, world! (aside) it'll be   fine?\n윤직원 영감은…\n", "word") == [
+        "Hello", ",", "world", "!", "aside", "it", "ll", "be", "fine", "?", "\n", "윤직원", "영감은", "\n", "\n"]
     assert text.detokenize(text.tokens_of("한글 text", "jamo"), "jamo") == "한글 text"
     assert text.build_vocabulary(list("abbccc")) == ["c", "b", "a"]
     x, y = text.windows(np.arange(6), 3)
     np.testing.assert_array_equal(x, [[0, 1, 2], [1, 2, 3], [2, 3, 4]])
     np.testing.assert_array_equal(y, [3, 4, 5])
+    # Book 7.37: consecutive pieces of window + 1, the remainder dropped.
+    x, y = text.chunks(np.arange(11), 3)
+    np.testing.assert_array_equal(x, [[0, 1, 2], [4, 5, 6]])
+    np.testing.assert_array_equal(y, [3, 7])
 
 
 def write_nsmc(folder, rows, name="ratings_train.txt"):
@@ -60,7 +67,12 @@ def test_nsmc_rows_and_a_malformed_row(tmp_path):
 
 
 def test_nsmc_cleaning_and_word_index():
-    assert nsmc.words_of("ㅋㅋ 진짜 재미있었어요!! 10점 abc 최고최고최고") == ["진짜", "재미있었어", "점", "최고최고최"]
+    # The book's clean_str: Latin letters, digits and ,!()? kept (the marks as words); jamo such as ㅋ dropped;
+    # split at single spaces, so a leading space leaves an empty word, as the book's split(' ') does.
+    assert nsmc.words_of("ㅋㅋ 진짜 재미있었어요!! 10점 abc 최고최고최고") == [
+        "", "진짜", "재미있었어", "!", "!", "10점", "abc", "최고최고최"]
+    assert nsmc.words_of("10점 만점에 10점! good") == ["10점", "만점에", "10점", "!", "good"]
+    assert nsmc.words_of("Don't (spoil) it, OK?") == ["do", "nt", "(", "spoil", ")", "it", ",", "ok", "?", ""]
     assert len(nsmc.words_of(" ".join(["가"] * 40))) == 25
     index = nsmc.WordIndex(num_words=3).fit([["나", "가", "가"], ["다", "나", "가"]])
     assert index.index == {"가": 1, "나": 2, "다": 3}

@@ -7,11 +7,15 @@ project's machines do), even where AVX-512 is there: the convolutions' matrix pr
 about half the speed of OpenBLAS's AVX-512 kernels.
 
 DUALNET_OPENBLAS_CORETYPE decides:
-- "auto" (the default): where the CPU has the AVX-512 subsets that OpenBLAS's "SkylakeX" kernels use,
-  and OPENBLAS_CORETYPE is unset or names kernels without AVX-512, use "SkylakeX"; otherwise leave it;
+- "auto" (the default): where OPENBLAS_CORETYPE is unset and the CPU has the AVX-512 subsets that
+  OpenBLAS's "SkylakeX" kernels use, set "SkylakeX"; an OPENBLAS_CORETYPE the user (or the machine)
+  set is always respected, even an AVX2 one on an AVX-512 CPU (set DUALNET_OPENBLAS_CORETYPE=SkylakeX
+  to ask for the faster kernels there);
 - "keep": leave OPENBLAS_CORETYPE as it is;
 - any other value: set OPENBLAS_CORETYPE to it.
-OpenBLAS reads the choice when it loads, so it is made before NumPy is first imported.
+OpenBLAS reads the choice when it loads, so it is made before NumPy is first imported; where NumPy was
+imported first, nothing is changed. Either way `kernels_in_use()` says what runs, and the scratch
+engine's config.json records it.
 """
 
 from __future__ import annotations
@@ -34,11 +38,6 @@ def cpu_flags(cpuinfo_path: str = "/proc/cpuinfo") -> set[str]:
     return set()
 
 
-# OpenBLAS kernel families whose single-precision products use no AVX-512.
-WITHOUT_AVX512 = frozenset({"haswell", "zen", "sandybridge", "nehalem", "prescott", "core2", "atom", "barcelona",
-                            "bulldozer", "piledriver", "steamroller", "excavator", "katmai", "coppermine"})
-
-
 def preferred_coretype(flags: set[str], environ) -> str | None:
     """The OPENBLAS_CORETYPE to set, or None to leave things as they are."""
     wish = environ.get("DUALNET_OPENBLAS_CORETYPE", "auto").strip()
@@ -46,10 +45,9 @@ def preferred_coretype(flags: set[str], environ) -> str | None:
         return None
     if wish.lower() != "auto":
         return wish
-    current = environ.get("OPENBLAS_CORETYPE", "").strip().lower()
-    if SKYLAKEX_FLAGS <= flags and (not current or current in WITHOUT_AVX512):
-        return "SkylakeX"
-    return None
+    if environ.get("OPENBLAS_CORETYPE", "").strip():  # an explicit choice: not ours to override
+        return None
+    return "SkylakeX" if SKYLAKEX_FLAGS <= flags else None
 
 
 def choose_kernels() -> None:

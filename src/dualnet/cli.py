@@ -31,7 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="dualnet", description="The CNN and RNN course, every network twice.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("list", help="every experiment with its chapter, engines, the notes' figure and its data")
+    p = sub.add_parser("list", help="every experiment with its chapter, engines, the notes' figure and its data")
+    p.add_argument("--data-dir", help="where your datasets are (default: $DUALNET_DATA, then the system places)")
 
     def engine_options(p):
         p.add_argument("--engine", choices=("keras", "scratch"),
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     engine_options(p)
     p.add_argument("--epochs", type=positive_int, help="default: the notes'")
     p.add_argument("--batch-size", type=positive_int, help="default: the notes'")
-    p.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default 0)")
+    p.add_argument("--seed", type=non_negative_int, help="random seed (default 0)")
     p.add_argument("--limit", type=positive_int, help="use only the first N training (and test) samples")
     p.add_argument("--data-dir", help="where your datasets are (default: $DUALNET_DATA, then the system places)")
     p.add_argument("--no-verify", dest="verify", action="store_false",
@@ -58,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="continue that run from its last finished epoch (its seed, engine and data; --epochs may extend it)")
 
     p.add_argument("--corpus", help="text generation: train on this UTF-8 file instead of the default corpus")
+    p.add_argument("--embedding-updates", choices=("sparse", "dense"),
+                   help="scratch engine, Embedding with Adam/RMSprop: 'sparse' (default) updates as Keras on "
+                        "TensorFlow does, 'dense' as Keras on JAX and PyTorch do")
 
     p = sub.add_parser("generate", help="sample text from a trained text-generation run")
     p.add_argument("run_dir")
@@ -84,15 +88,14 @@ def cmd_list(args) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from dualnet.data import fashion_mnist_present
+    from dualnet.data import presence
     from dualnet.experiments import REGISTRY
 
-    presence = {"fashion": "yes" if fashion_mnist_present() else "no (downloads on first run)", None: "built in"}
     table = Table(title="dualnet experiments")
     for column in ("id", "chapter", "kind", "engines", "the notes' figure", "data present"):
         table.add_column(column)
     for r in REGISTRY.values():
-        table.add_row(r.id, r.chapter, r.kind, ", ".join(r.engines), r.figure(), presence.get(r.data, "?"))
+        table.add_row(r.id, r.chapter, r.kind, ", ".join(r.engines), r.figure(), presence(r, args.data_dir))
     Console(width=max(120, Console().width)).print(table)
     return 0
 
@@ -115,21 +118,54 @@ def cmd_run(args) -> int:
     from pathlib import Path
 
     from dualnet import experiments
-    from dualnet.runner import RunOptions, resume_options, run
+    from dualnet.runner import RunOptions, run
 
     recipe = experiments.get(args.id)
     if args.resume:
-        options, previous = resume_options(Path(args.resume), args.epochs)
-        if previous["experiment"]["id"] != recipe.id:
-            raise ValueError(f"{args.resume} is a run of {previous['experiment']['id']}, not of {recipe.id}")
+        options = resume_options(args, recipe)  # before Keras is imported: it may set the run's backend
         run_dir = run(recipe, options, resume=Path(args.resume))
     else:
         options = RunOptions(engine=args.engine or recipe.engines[0], epochs=args.epochs, batch_size=args.batch_size,
-                             seed=args.seed, limit=args.limit, data_dir=args.data_dir, verify=args.verify,
-                             out=args.out, corpus=args.corpus)
+                             seed=0 if args.seed is None else args.seed, limit=args.limit, data_dir=args.data_dir,
+                             verify=args.verify, out=args.out, corpus=args.corpus,
+                             embedding_updates=args.embedding_updates or "sparse")
         run_dir = run(recipe, options)
     print(f"run folder: {run_dir}")
     return 0
+
+
+def resume_options(args, recipe):
+    """The resumed run's own options. An option that would change what the run is (engine, backend,
+    batch size, seed, data) is refused; --epochs may extend it, and --data-dir / --no-verify say where
+    its data are now."""
+    from dualnet.rundir import read_run_config
+    from dualnet.runner import RunOptions
+
+    previous = read_run_config(args.resume)
+    if previous["experiment"]["id"] != recipe.id:
+        raise ValueError(f"{args.resume} is a run of {previous['experiment']['id']}, not of {recipe.id}: "
+                         f"resume it with 'dualnet run {previous['experiment']['id']} --resume {args.resume}'")
+    options = RunOptions(**previous["options"])
+    backend = previous.get("engine", {}).get("backend")
+    given = [("--engine", args.engine, options.engine), ("--backend", args.backend, backend or "no Keras backend"),
+             ("--batch-size", args.batch_size, previous.get("batch_size", options.batch_size)),
+             ("--seed", args.seed, options.seed), ("--limit", args.limit, options.limit),
+             ("--corpus", args.corpus, options.corpus),
+             ("--embedding-updates", args.embedding_updates, options.embedding_updates)]
+    conflicts = [f"{flag} {value} (the run has {kept})" for flag, value, kept in given
+                 if value is not None and value != kept]
+    if conflicts:
+        raise ValueError(f"--resume continues {args.resume} as it was made; these options would change it: "
+                         f"{'; '.join(conflicts)}. Drop them, or start a new run without --resume.")
+    if backend and os.environ.get("KERAS_BACKEND", "tensorflow") != backend:
+        os.environ["KERAS_BACKEND"] = backend
+        print(f"resuming on the run's own Keras backend, {backend}", file=sys.stderr)
+    if args.epochs:
+        options.epochs = args.epochs
+    if args.data_dir:
+        options.data_dir = args.data_dir
+    options.verify = options.verify and args.verify
+    return options
 
 
 def cmd_generate(args) -> int:
@@ -183,9 +219,8 @@ def main(argv=None) -> int:
     from dualnet.data import DataError
     from dualnet.experiments import UnknownExperimentError
     from dualnet.runner import InterruptedRun
-    from dualnet.rundir import OutputDirError
+    from dualnet.rundir import OutputDirError, RunFolderError
     from dualnet.scratch.model import NonFiniteLossError
-    from dualnet.trained import RunFolderError
 
     try:
         return COMMANDS[args.command](args)

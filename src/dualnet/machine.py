@@ -30,6 +30,15 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def vector_extensions() -> list[str]:
+    """The CPU's wide-vector and matrix extensions that decide which kernels run: AVX2, AVX-512, AMX."""
+    from dualnet.blas import cpu_flags
+
+    flags = cpu_flags()
+    named = [("AVX2", "avx2"), ("AVX-512", "avx512f"), ("AVX-512 BF16", "avx512_bf16"), ("AMX", "amx_tile")]
+    return [name for name, flag in named if flag in flags]
+
+
 def machine() -> dict:
-    return {"platform": platform.platform(), "cpu": cpu_model(), "cpu_count": os.cpu_count(),
-            "hostname": platform.node()}
+    return {"platform": platform.platform(), "cpu": cpu_model(), "cpu_extensions": vector_extensions(),
+            "cpu_count": os.cpu_count(), "hostname": platform.node()}

@@ -167,11 +167,19 @@ def sentiment_lstm(L):
 
 
 def textgen(L, vocabulary: int = 10000, window: int = 25):
-    """Book 7.34: the next token (word, character or jamo) from a window of tokens. The vocabulary
-    comes from the corpus; the default only serves `dualnet summary`."""
+    """Book 7.39: the next word from a window of 25 words. The vocabulary comes from the corpus; the
+    default only serves `dualnet summary`."""
     return [L.Input(shape=(window,)),
             L.Embedding(vocabulary, 100),
             L.LSTM(units=100, return_sequences=True),
             L.Dropout(0.2),
             L.LSTM(units=100),
+            L.Dense(vocabulary, activation="softmax")]
+
+
+def textgen_letters(L, vocabulary: int = 600, window: int = 80):
+    """Book 7.49: the next letter (jamo, or character) from a window of 80, with one wide LSTM."""
+    return [L.Input(shape=(window,)),
+            L.Embedding(vocabulary, 100),
+            L.LSTM(units=400),
             L.Dense(vocabulary, activation="softmax")]

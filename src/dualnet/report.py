@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+from dualnet.rundir import RunFolderError, read_run_config
+
 KEPT_FILES = ("config.json", "history.csv", "metrics.json", "summary.txt")  # plus every figure (.png)
 
 
@@ -62,6 +64,10 @@ def seed_means(rows: list[dict]) -> str:
 
 def record(run_dir: Path, results_dir: Path) -> Path:
     """Copy a run's small files (not the trained model) to results/runs/<id>/<run name>/."""
+    read_run_config(run_dir)  # a clear error for a folder that is not a run
+    if not (Path(run_dir) / "metrics.json").is_file():
+        raise RunFolderError(f"{run_dir}: the run has not finished (no metrics.json); finish it with "
+                             f"'dualnet run ID --resume {run_dir}' before recording it")
     row = summarize(run_dir)
     target = Path(results_dir) / "runs" / row["id"] / f"{row['engine'].split()[0]}-seed{row['seed']}-{run_dir.name}"
     target.mkdir(parents=True, exist_ok=True)

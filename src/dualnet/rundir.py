@@ -16,6 +16,24 @@ class OutputDirError(OSError):
     pass
 
 
+class RunFolderError(ValueError):
+    """A folder given as a run folder is not one (or not the kind the command needs)."""
+
+
+def read_run_config(run_dir: str | os.PathLike) -> dict:
+    """The config.json of a run folder, or a RunFolderError that says what was given and what is wanted."""
+    run_dir = Path(run_dir)
+    example = "e.g. runs/fashion-vgg/20261124-084559, the folder 'dualnet run' printed"
+    if not run_dir.is_dir():
+        raise RunFolderError(f"{run_dir}: no such folder; give a run folder ({example})")
+    try:
+        return json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunFolderError(f"{run_dir}: not a run folder (it has no config.json); give a run folder ({example})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RunFolderError(f"{run_dir}/config.json is damaged ({exc}); the run cannot be read") from None
+
+
 def create_run_dir(out_root: str | os.PathLike, experiment_id: str) -> Path:
     """A new, empty folder for one run; a clear error when it cannot be made or written."""
     root = Path(out_root).expanduser()

@@ -30,6 +30,7 @@ class RunOptions:
     verify: bool = True             # check the datasets' checksums
     corpus: str | None = None       # text generation: a UTF-8 file instead of the default corpus
     out: str = "runs"
+    embedding_updates: str = "sparse"  # scratch engine: "sparse" as Keras on TensorFlow, "dense" as on JAX/PyTorch
 
 
 def fit_to_input(x: np.ndarray | None, shape: tuple) -> np.ndarray | None:
@@ -54,15 +55,6 @@ class InterruptedRun(Exception):
     """Training was stopped by Ctrl-C; what was finished is saved and the message says how to resume."""
 
 
-def resume_options(run_dir: Path, epochs: int | None) -> tuple[RunOptions, dict]:
-    """The options of the run being resumed (its seed, engine, data), with more epochs if asked."""
-    config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
-    options = RunOptions(**config["options"])
-    if epochs:
-        options.epochs = epochs
-    return options, config
-
-
 def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) -> Path:
     """Run an experiment (or resume one from its run folder) and return its run folder."""
     stream = stream or sys.stdout
@@ -70,22 +62,24 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
     if options.engine not in recipe.engines:
         raise ValueError(f"{recipe.id} runs on the {' and '.join(recipe.engines)} engine"
                          f"{'s' if len(recipe.engines) > 1 else ''}, not on {options.engine}")
-    run_dir = Path(resume) if resume else create_run_dir(options.out, recipe.id)
     config = {"experiment": recipe.to_json(), "options": asdict(options), "command": sys.argv,
               "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "versions": package_versions(),
               "machine": machine()}
     if recipe.kind == "demo":
+        run_dir = create_run_dir(options.out, recipe.id)
         config["files"] = recipe.demo(run_dir, options, stream)
         write_json(run_dir / "config.json", config)
         return run_dir
 
-    engine = get_engine(options.engine)
+    engine = get_engine(options.engine, options.embedding_updates)
     engine.seed(options.seed)
     rng = np.random.default_rng(options.seed)
     config["engine"] = engine.describe()
     # Data first: a text model's size depends on the corpus's vocabulary.
     splits = prepare(recipe, options, rng) if recipe.kind == "train" else None
     model = engine.build(recipe, **(splits.model_args if splits else {}))
+    # The folder only now, with data and model ready: a run that cannot start leaves nothing behind.
+    run_dir = Path(resume) if resume else create_run_dir(options.out, recipe.id)
     summary = engine.summary(model, recipe)
     write_text(run_dir / "summary.txt", summary)
     if recipe.kind == "summary":

@@ -8,17 +8,14 @@ from pathlib import Path
 import numpy as np
 
 from dualnet.engines import get_engine
-
-
-class RunFolderError(ValueError):
-    pass
+from dualnet.rundir import RunFolderError, read_run_config
 
 
 def load_run(run_dir):
     """(engine, model, vocabulary) of a finished run; the model loads without running code from the file."""
     run_dir = Path(run_dir)
+    config = read_run_config(run_dir)
     try:
-        config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
         vocabulary = json.loads((run_dir / "vocabulary.json").read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise RunFolderError(f"{run_dir}: not a finished text run ({Path(exc.filename).name} is missing)") from None
@@ -70,9 +67,9 @@ def sentiment_by_word(run_dir, sentence: str) -> list[tuple[str, float]]:
     if vocabulary.get("kind") != "nsmc-words":
         raise RunFolderError(f"{run_dir}: not a sentiment run")
     index = WordIndex(vocabulary["num_words"], vocabulary["index"])
-    words = words_of(sentence, max_words=vocabulary["maxlen"])
+    words = [w for w in words_of(sentence, max_words=vocabulary["maxlen"]) if w]
     if not words:
-        raise RunFolderError("the sentence has no Hangul word to read")
+        raise RunFolderError("the sentence has no word to read (Hangul, Latin letters, digits or , ! ( ) ?)")
     prefixes = [words[:k] for k in range(1, len(words) + 1)]
     x = pad_sequences(index.sequences(prefixes), vocabulary["maxlen"], padding="post")
     positive = engine.predict(model, x)[:, 1]

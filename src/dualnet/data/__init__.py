@@ -2,6 +2,7 @@
 
 from dualnet.data.errors import DataCorruptError, DataError, DataNotFoundError
 from dualnet.data.fashion_mnist import CLASS_NAMES, fashion_mnist_present, load_fashion_mnist
+from dualnet.data.presence import presence
 
 __all__ = [
     "CLASS_NAMES",
@@ -10,4 +11,5 @@ __all__ = [
     "DataNotFoundError",
     "fashion_mnist_present",
     "load_fashion_mnist",
+    "presence",
 ]

@@ -17,7 +17,9 @@ def build_sequential(recipe, sequential, layers, optimizers, losses, adapt=None,
     return model
 
 
-def get_engine(name: str):
+def get_engine(name: str, embedding_updates: str = "sparse"):
+    """The engine by name. embedding_updates (scratch only): "sparse", as Keras's TensorFlow backend
+    updates an Embedding with Adam or RMSprop, or "dense", as its JAX and PyTorch backends do."""
     if name == "keras":
         from dualnet.engines.keras_engine import KerasEngine
 
@@ -25,5 +27,5 @@ def get_engine(name: str):
     if name == "scratch":
         from dualnet.engines.scratch_engine import ScratchEngine
 
-        return ScratchEngine()
+        return ScratchEngine(embedding_updates)
     raise ValueError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}")

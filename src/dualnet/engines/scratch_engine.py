@@ -14,11 +14,16 @@ from dualnet.engines import build_sequential
 class ScratchEngine:
     name = "scratch"
     model_file = "model.npz"
+    EMBEDDING_UPDATES = ("sparse", "dense")
 
-    @staticmethod
-    def describe() -> dict:
+    def __init__(self, embedding_updates: str = "sparse"):
+        if embedding_updates not in self.EMBEDDING_UPDATES:
+            raise ValueError(f"embedding updates must be {' or '.join(self.EMBEDDING_UPDATES)}, not {embedding_updates!r}")
+        self.embedding_updates = embedding_updates
+
+    def describe(self) -> dict:
         return {"engine": "scratch", "numpy": np.__version__, "python": platform.python_version(),
-                "openblas_kernels": kernels_in_use()}
+                "openblas_kernels": kernels_in_use(), "embedding_updates": self.embedding_updates}
 
     @staticmethod
     def sentence() -> str:
@@ -32,10 +37,13 @@ class ScratchEngine:
     def build(self, recipe, **model_args):
         model = build_sequential(recipe, scratch.Sequential, scratch.layers, scratch.optimizers, scratch.losses,
                                  **model_args)
-        if recipe.bptt_steps:  # the notes' truncated backpropagation through time
-            for layer in model.layers:
-                if hasattr(layer, "truncate"):
-                    layer.truncate = recipe.bptt_steps
+        for layer in model.layers:
+            if recipe.bptt_steps and hasattr(layer, "truncate"):  # the notes' truncated backpropagation
+                layer.truncate = recipe.bptt_steps
+            if recipe.notes_gradient and isinstance(layer, scratch.layers.SimpleRNN):
+                layer.notes_gradient = True  # the Do it! book's backward, slip included
+            if isinstance(layer, scratch.layers.Embedding):
+                layer.sparse_updates = self.embedding_updates == "sparse"
         return model
 
     @staticmethod

@@ -113,8 +113,9 @@ def prepare_imdb(recipe, options, rng) -> Splits:
                                                        skip_top=20, verify=options.verify)
     x_train, y_train, x_val, y_val = doit_split(x_all, y_all, maxlen=100)
     x_test = pad_sequences([[w for w in x if w > 2] for x in x_test], 100)
-    if options.limit:
-        x_train, y_train, x_test, y_test = (a[:options.limit] for a in (x_train, y_train, x_test, y_test))
+    if options.limit:  # every set, the validation set too: a quick try should be quick throughout
+        x_train, y_train, x_val, y_val, x_test, y_test = (a[:options.limit] for a in (x_train, y_train, x_val, y_val,
+                                                                                      x_test, y_test))
     splits = Splits(x_train, y_train.astype(np.float32), x_val, y_val.astype(np.float32), x_test,
                     np.asarray(y_test, np.float32))
     splits.source = info
@@ -142,24 +143,33 @@ def prepare_nsmc(recipe, options, rng) -> Splits:
 
 
 def prepare_text(recipe, options, rng) -> Splits:
-    """Next-token prediction: the corpus as characters, jamo or words; windows of `window` tokens
-    and the token that follows; the last 10% of the windows are the test."""
+    """Next-token prediction as the book prepares it (7.34-7.38, 7.44-7.48): the corpus as words (cleaned,
+    with line breaks as words), characters or jamo; cut into consecutive pieces of window + 1 tokens,
+    each giving `window` tokens and the one that follows. The last 10% of the pieces are held out as a
+    test (the book trains on all of them and reports no figure; a held-out loss is one to compare)."""
     from dualnet.data import text
 
     args = recipe.data_args
-    path = options.corpus or text.find_shared_corpus(args["language"], options.data_dir)
-    tokens = text.tokens_of(text.read_corpus(path), args["level"])
+    if options.corpus:
+        content, path = text.read_corpus(options.corpus), options.corpus
+    else:
+        content, path = text.load_shared_corpus(args["language"], options.data_dir, options.verify)
+    tokens = text.tokens_of(content, args["level"])
+    window = args["window"]
     if options.limit:
-        tokens = tokens[:options.limit + args["window"]]
+        tokens = tokens[:options.limit * (window + 1)]
+    if len(tokens) < 2 * (window + 1):
+        raise DataError(f"{path}: {len(tokens):,} {args['level']} tokens, too few for {recipe.id}: it cuts the text "
+                        f"into pieces of {window + 1} tokens and needs at least two (one to train on, one to test); "
+                        "give a longer text with --corpus FILE")
     vocabulary = ["<unk>"] + text.build_vocabulary(tokens, args.get("max_vocabulary"))
     ids_of = {t: i for i, t in enumerate(vocabulary)}
     ids = np.array([ids_of.get(t, 0) for t in tokens], dtype=np.int32)
-    x, y = text.windows(ids, args["window"])
-    require_samples(recipe, windows=x)
-    split_at = int(len(x) * 0.9)
+    x, y = text.chunks(ids, window)
+    split_at = max(1, int(len(x) * 0.9))
     splits = Splits(x[:split_at], y[:split_at], None, None, x[split_at:], y[split_at:])
-    splits.model_args = {"vocabulary": len(vocabulary), "window": args["window"]}
-    splits.files["vocabulary.json"] = {"kind": "text", "level": args["level"], "window": args["window"],
+    splits.model_args = {"vocabulary": len(vocabulary), "window": window}
+    splits.files["vocabulary.json"] = {"kind": "text", "level": args["level"], "window": window,
                                        "tokens": vocabulary, "corpus": str(path)}
     splits.source = {"corpus": str(path), "tokens": len(tokens), "vocabulary": len(vocabulary)}
     return splits

@@ -57,6 +57,7 @@ class Recipe:
     data_args: dict = field(default_factory=dict)  # for the data preparer, e.g. IMDB's num_words
     index_inputs: bool = False         # the notes one-hot word indices; the first layer looks rows up instead
     bptt_steps: int | None = None      # scratch engine: backpropagate through the last N time steps only
+    notes_gradient: bool = False       # scratch: the Do it! book's recurrent backward, without the transpose
     reported: Reported | None = None
     demo: Callable | None = None       # for kind "demo": demo(run_dir, options, stream) -> files written
     report: Callable | None = None     # after training: report(engine, model, splits, stream) -> extra metrics

@@ -36,7 +36,7 @@ MULTIPLICATION = dict(chapter="rnn", kind="train", engines=BOTH, data="multiplic
 
 TEXT = dict(chapter="rnn", kind="train")
 GENERATION = dict(chapter="rnn", kind="train", data="text", optimizer="Adam", loss="sparse_categorical_crossentropy",
-                  epochs=50, batch_size=512, engines=BOTH, notes="sample text (dualnet generate RUN)")
+                  engines=BOTH, notes="sample text (dualnet generate RUN)")
 DOIT_IMDB = dict(chapter="rnn", kind="train", data="imdb", loss="binary_crossentropy", batch_size=32)
 
 RECIPES = [
@@ -55,6 +55,11 @@ RECIPES = [
            listing="Do it 09-2", model=models.doit_simplernn, params=4_289, data_args={"num_words": 100},
            index_inputs=True, bptt_steps=10, optimizer="SGD", optimizer_args={"learning_rate": 0.01}, epochs=20,
            engines=("scratch",), reported=Reported("val_accuracy", 0.6816, "Do it 09-2"), **DOIT_IMDB),
+    Recipe("doit-rnn-scratch-notes", title="Do it 09-2: the hand-written network with the book's own gradient",
+           listing="Do it 09-2", model=models.doit_simplernn, params=4_289, data_args={"num_words": 100},
+           index_inputs=True, bptt_steps=10, notes_gradient=True, optimizer="SGD",
+           optimizer_args={"learning_rate": 0.01}, epochs=20, engines=("scratch",),
+           reported=Reported("val_accuracy", 0.6816, "Do it 09-2"), **DOIT_IMDB),
     Recipe("doit-simplernn", title="Do it 09-2: SimpleRNN on one-hot words", listing="Do it 09-2",
            model=models.doit_simplernn, params=4_289, data_args={"num_words": 100},
            index_inputs=True, optimizer="SGD", epochs=20, engines=BOTH,
@@ -70,10 +75,12 @@ RECIPES = [
            validation_split=0.2, optimizer="Adam", loss="sparse_categorical_crossentropy", epochs=5,
            batch_size=128, engines=BOTH, reported=Reported("test_accuracy", 0.8004, "book 7.27"), **TEXT),
     Recipe("textgen-word", title="Next-word generation, Korean novel", listing="book 7.32-7.42",
-           model=models.textgen, data_args={"language": "korean", "level": "word", "window": 25,
-                                            "max_vocabulary": 20000}, **GENERATION),
-    Recipe("textgen-jamo", title="Next-letter (jamo) generation, Korean novel", listing="book 7.43+",
-           model=models.textgen, data_args={"language": "korean", "level": "jamo", "window": 25}, **GENERATION),
+           model=models.textgen, data_args={"language": "korean", "level": "word", "window": 25},
+           batch_size=512, epochs=50, **GENERATION),
+    Recipe("textgen-jamo", title="Next-letter (jamo) generation, Korean novel", listing="book 7.43-7.50",
+           model=models.textgen_letters, data_args={"language": "korean", "level": "jamo", "window": 80},
+           batch_size=256, epochs=100, **GENERATION),
     Recipe("textgen-char", title="Next-character generation, tinyshakespeare", listing="beyond the notes",
-           model=models.textgen, data_args={"language": "english", "level": "char", "window": 25}, **GENERATION),
+           model=models.textgen_letters, data_args={"language": "english", "level": "char", "window": 80},
+           batch_size=256, epochs=50, **GENERATION),
 ]

@@ -162,7 +162,8 @@ class Sequential:
             return {"loss": loss}
         trainable = self.trainable_layers()
         self.optimizer.apply([w for layer in trainable for w in layer.weights],
-                             [g for layer in trainable for g in layer.grads])
+                             [g for layer in trainable for g in layer.grads],
+                             [s for layer in trainable for s in (layer.grad_squares or [None] * len(layer.grads))])
         return self.batch_logs(loss, y, output)
 
     def batch_logs(self, loss, y, output) -> dict:

@@ -1,7 +1,10 @@
 """SGD (with momentum), Adam and RMSprop with Keras 3's defaults and update rules.
 
 `apply(weights, grads)` updates the weights in place; state is kept per weight,
-by position, so the same optimizer must always see the same list.
+by position, so the same optimizer must always see the same list. `squares`, where given, holds for a
+weight the sum of its gradient's squared parts (an Embedding's rows, one part per occurrence in the
+batch): Adam and RMSprop then use it where they would square the summed gradient, as Keras's
+TensorFlow backend does with an Embedding's sparse (IndexedSlices) gradient.
 """
 
 from __future__ import annotations
@@ -27,23 +30,27 @@ class Optimizer:
         self.iterations = 0
         self.state: list[dict] = []
 
-    def apply(self, weights, grads) -> None:
+    def apply(self, weights, grads, squares=None) -> None:
         if not self.state:
             self.state = [self.new_state(w) for w in weights]
-        for w, g, s in zip(weights, grads, self.state):
+        squares = squares or [None] * len(grads)
+        for w, g, s, g2 in zip(weights, grads, self.state, squares):
             g = g.astype(w.dtype, copy=False)
             if w.size <= PIECE or not w.flags.c_contiguous:  # reshape(-1) of w must be a view
-                self.update(w, g, s)
+                self.update(w, g, s, g2)
                 continue
             names = list(s)
-            for w_piece, g_piece, *state_pieces in pieces([w, g] + [s[k] for k in names], w.size):
-                self.update(w_piece, g_piece, dict(zip(names, state_pieces)))
+            extra = [] if g2 is None else [g2]
+            for w_piece, g_piece, *rest in pieces([w, g] + extra + [s[k] for k in names], w.size):
+                g2_piece = None if g2 is None else rest.pop(0)
+                self.update(w_piece, g_piece, dict(zip(names, rest)), g2_piece)
         self.iterations += 1
 
     def new_state(self, w) -> dict:
         return {}
 
-    def update(self, w, g, state) -> None:
+    def update(self, w, g, state, square=None) -> None:
+        """One rule, element by element; `square`, where given, replaces g * g (see above)."""
         raise NotImplementedError
 
     # -- checkpoints ----------------------------------------------------------
@@ -70,7 +77,7 @@ class SGD(Optimizer):
     def new_state(self, w):
         return {"momentum": np.zeros_like(w)} if self.momentum else {}
 
-    def update(self, w, g, state):
+    def update(self, w, g, state, square=None):
         f = w.dtype.type  # constants in the weights' float type, so float32 stays float32
         lr = f(self.learning_rate)
         if not self.momentum:
@@ -93,13 +100,13 @@ class Adam(Optimizer):
     def new_state(self, w):
         return {"m": np.zeros_like(w), "v": np.zeros_like(w)}
 
-    def update(self, w, g, state):
+    def update(self, w, g, state, square=None):
         f = w.dtype.type  # constants in the weights' float type, so float32 stays float32
         step = self.iterations + 1
         alpha = f(self.learning_rate * np.sqrt(1 - self.beta_2 ** step) / (1 - self.beta_1 ** step))
         m, v = state["m"], state["v"]
         m += (g - m) * f(1 - self.beta_1)
-        v += (g * g - v) * f(1 - self.beta_2)
+        v += ((g * g if square is None else square) - v) * f(1 - self.beta_2)
         w -= m * alpha / (np.sqrt(v) + f(self.epsilon))
 
     def get_config(self):
@@ -117,11 +124,11 @@ class RMSprop(Optimizer):
             state["momentum"] = np.zeros_like(w)
         return state
 
-    def update(self, w, g, state):
+    def update(self, w, g, state, square=None):
         f = w.dtype.type  # constants in the weights' float type, so float32 stays float32
         v = state["velocity"]
         v *= f(self.rho)
-        v += f(1 - self.rho) * g * g
+        v += f(1 - self.rho) * (g * g if square is None else square)
         increment = f(self.learning_rate) * g / np.sqrt(v + f(self.epsilon))
         if self.momentum:
             m = state["momentum"]

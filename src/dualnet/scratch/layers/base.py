@@ -50,6 +50,7 @@ class Layer:
         self.weights: list[np.ndarray] = []
         self.weight_names: list[str] = []
         self.grads: list[np.ndarray] = []
+        self.grad_squares: list[np.ndarray] | None = None  # see optimizers.Optimizer.apply
         self.built = False
         self.rng = None
         # False for a model's first layer: nothing needs the gradient of the model's input, and

@@ -100,7 +100,13 @@ class RecurrentLayer(Layer):
 
 
 class SimpleRNN(RecurrentLayer):
-    """h_t = tanh(x_t·W + h_{t-1}·U + b)."""
+    """h_t = tanh(x_t·W + h_{t-1}·U + b).
+
+    `notes_gradient = True` reproduces a slip in the Do it! book's hand-written network (09-2): its
+    backward pass sends the error to the previous step through U instead of Uᵀ. The forward pass is
+    unchanged; only the recurrent part of the gradient is wrong (for a square U it still runs)."""
+
+    notes_gradient = False
 
     def forward(self, x, training):
         xw = self.project(x, self.bias if self.use_bias else None)
@@ -119,9 +125,10 @@ class SimpleRNN(RecurrentLayer):
         slope = self.slope(self.act_backward, self.hs[1:])
         truncate = truncate or self.truncate
         first = 0 if truncate is None else max(0, steps - truncate)
+        to_previous_step = self.recurrent_kernel if self.notes_gradient else self.recurrent_kernel.T
         for t in range(steps - 1, first - 1, -1):
             np.multiply(dh + dh_out[t], slope[t], out=dz[t])
-            dh = dz[t] @ self.recurrent_kernel.T
+            dh = dz[t] @ to_previous_step
         dz = dz.transpose(1, 0, 2)
         dkernel, dx = self.project_backward(dz)
         hs_prev = self.hs[:-1].reshape(-1, self.units)
