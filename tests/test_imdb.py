@@ -104,3 +104,14 @@ def test_missing_and_broken_sources(tmp_path):
     write_archive(tmp_path / "short", n=10)
     with pytest.raises(DataCorruptError, match="10 train reviews, expected 25,000"):
         imdb.load_imdb(tmp_path / "short", allow_download=False)
+
+
+def test_limit_reaches_the_validation_set_too(imdb_dir):
+    """--limit N: a quick try is quick throughout (validation was once left at 5,000)."""
+    from dualnet import experiments
+    from dualnet.experiments.inputs import prepare
+    from dualnet.runner import RunOptions
+
+    splits = prepare(experiments.get("doit-embedding-rnn"), RunOptions(limit=50, data_dir=str(imdb_dir)),
+                     np.random.default_rng(0))
+    assert splits.sizes() == {"train": 50, "validation": 50, "test": 50}
