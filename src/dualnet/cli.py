@@ -184,9 +184,9 @@ def cmd_sentiment(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from dualnet.report import find_runs, markdown_table, seed_means, summarize
+    from dualnet.report import find_runs, in_course_order, markdown_table, seed_means, summarize
 
-    rows = [summarize(run) for run in find_runs(args.roots)]
+    rows = in_course_order([summarize(run) for run in find_runs(args.roots)])
     table = markdown_table(rows) + "\nMean over seeds:\n\n" + seed_means(rows)
     print(table, end="")
     if args.markdown:

@@ -18,12 +18,41 @@ def find_runs(roots) -> list[Path]:
     return runs
 
 
+def in_course_order(rows: list[dict]) -> list[dict]:
+    """The notes' order (the registry's: the CNN chapter, then the RNN chapter), then engine and seed."""
+    from dualnet.experiments import REGISTRY
+
+    order = {experiment: i for i, experiment in enumerate(REGISTRY)}
+    return sorted(rows, key=lambda r: (order.get(r["experiment"], len(order)), r["id"], r["engine"], r["seed"],
+                                       r["started"]))
+
+
+# Runs made before the books' own preparation landed (2026-11-30): NSMC's clean_str, text generation in
+# non-overlapping pieces with a model per level, and the scratch engine's TensorFlow-style embedding
+# updates. They stay in results/ as they were measured, labelled, and apart from the new runs' means.
+BOOKS_PREPARATION = "2026-11-30"
+REPREPARED = {"sentiment-lstm", "textgen-word", "textgen-jamo", "textgen-char"}
+EMBEDDING_RECIPES = {"doit-embedding-rnn", "doit-embedding-lstm", "sentiment-lstm"}
+
+
+def outdated(config: dict) -> str | None:
+    """Why a recorded run does not show the current recipe, or None."""
+    experiment, engine = config["experiment"]["id"], config.get("engine", {})
+    if experiment in REPREPARED and config.get("started", "") < BOOKS_PREPARATION:
+        return "old preparation"
+    if experiment in EMBEDDING_RECIPES and engine.get("engine") == "scratch" and "embedding_updates" not in engine:
+        return "dense embedding updates"
+    return None
+
+
 def summarize(run_dir: Path) -> dict:
     config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
     metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
     notes = metrics.get("notes") or {}
     engine = config.get("engine", {})
-    return {"id": config["experiment"]["id"],
+    label = outdated(config)
+    return {"id": config["experiment"]["id"] + (f" ({label})" if label else ""),
+            "experiment": config["experiment"]["id"],
             "engine": engine.get("engine", "?") + (f" ({engine['backend']})" if engine.get("backend") else ""),
             "seed": config["options"]["seed"], "epochs": metrics.get("epochs"),
             "limited": metrics.get("limited", False), "metric": notes.get("metric", ""),
@@ -53,7 +82,7 @@ def seed_means(rows: list[dict]) -> str:
             groups.setdefault((r["id"], r["engine"]), []).append(r)
     lines = ["| experiment | engine | seeds | metric | mean | spread (max - min) | notes | difference (points) |",
              "|---|---|---|---|---|---|---|---|"]
-    for (experiment, engine), runs in sorted(groups.items()):
+    for (experiment, engine), runs in groups.items():  # rows come in the course's order
         values = [r["ours"] for r in runs]
         mean = sum(values) / len(values)
         lines.append(f"| {experiment} | {engine} | {', '.join(str(r['seed']) for r in runs)} | {runs[0]['metric']} | "

@@ -1,0 +1,33 @@
+"""The results table: runs in the course's order, and runs made before a recipe's preparation changed
+labelled as such and kept apart from the current runs' means."""
+
+from dualnet.report import in_course_order, outdated, seed_means
+
+
+def config(experiment, started, engine="keras", **engine_extra):
+    return {"experiment": {"id": experiment}, "started": started, "engine": {"engine": engine, **engine_extra}}
+
+
+def test_outdated_runs_are_named():
+    assert outdated(config("sentiment-lstm", "2026-11-24T10:41:53+0000")) == "old preparation"
+    assert outdated(config("textgen-jamo", "2026-11-30T02:00:00+0000")) is None
+    assert outdated(config("doit-embedding-rnn", "2026-11-24T12:00:00+0000", "scratch")) == "dense embedding updates"
+    assert outdated(config("doit-embedding-rnn", "2026-11-30T12:00:00+0000", "scratch",
+                           embedding_updates="sparse")) is None
+    assert outdated(config("doit-embedding-rnn", "2026-11-24T12:00:00+0000", "keras")) is None
+    assert outdated(config("fashion-vgg", "2026-11-24T12:00:00+0000")) is None
+
+
+def row(experiment, label="", seed=0, ours=0.8):
+    return {"id": experiment + label, "experiment": experiment, "engine": "scratch", "seed": seed, "started": "",
+            "ours": ours, "notes": 0.82, "metric": "val_accuracy", "limited": False}
+
+
+def test_course_order_and_separate_means():
+    rows = in_course_order([row("sentiment-lstm"), row("fashion-dense"), row("doit-embedding-rnn"),
+                            row("doit-embedding-rnn", " (dense embedding updates)", ours=0.7)])
+    assert [r["experiment"] for r in rows] == ["fashion-dense", "doit-embedding-rnn", "doit-embedding-rnn",
+                                               "sentiment-lstm"]
+    means = seed_means(rows)
+    assert "| doit-embedding-rnn | scratch | 0 | val_accuracy | 80.00% |" in means
+    assert "| doit-embedding-rnn (dense embedding updates) | scratch | 0 | val_accuracy | 70.00% |" in means
