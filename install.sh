@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs dualnet with everything it needs on a fresh machine:
-#   ./install.sh                     the package, its tests' needs, and the JAX and PyTorch backends
+#   ./install.sh                     the package, its tests' needs, JupyterLab for the notebooks, and the
+#                                    JAX and PyTorch backends
 #   ./install.sh --tensorflow-only   the same without JAX and PyTorch
 # Where the Python is marked externally managed (PEP 668: Debian 12, Ubuntu 24.04), it makes a virtual
 # environment in .venv and installs there; activate it (source .venv/bin/activate) before using dualnet.
@@ -12,7 +13,7 @@ backends=yes
 for arg in "$@"; do
     case "$arg" in
         --tensorflow-only) backends=no ;;
-        -h|--help) sed -n 2,7p "$0"; exit 0 ;;
+        -h|--help) sed -n 2,8p "$0"; exit 0 ;;
         *) echo "install.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -37,9 +38,9 @@ fi
 if [ "$backends" = yes ]; then
     # torch first and pinned to its CPU build, so nothing later pulls a CUDA build.
     "$PYTHON" -m pip install --quiet "torch==2.13.0"
-    "$PYTHON" -m pip install --quiet -e ".[test,jax,torch]"
+    "$PYTHON" -m pip install --quiet -e ".[test,notebook,jax,torch]"
 else
-    "$PYTHON" -m pip install --quiet -e ".[test]"
+    "$PYTHON" -m pip install --quiet -e ".[test,notebook]"
 fi
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -24,7 +24,7 @@ def options(fashion_dir, out, engine="scratch", epochs=4):
 
 def test_scratch_resume_is_bitwise_identical(fashion_dir, tmp_path, monkeypatch):
     recipe = experiments.get("doit-conv2")  # has dropout: the random state must carry over too
-    whole = run(recipe, options(fashion_dir, tmp_path / "whole"), stream=open(os.devnull, "w"))
+    whole = run(recipe, options(fashion_dir, tmp_path / "whole"), stream=open(os.devnull, "w")).run_dir
 
     original = checkpoint.Checkpointer.on_epoch_end
 
@@ -52,7 +52,7 @@ def test_scratch_resume_is_bitwise_identical(fashion_dir, tmp_path, monkeypatch)
 
 def test_keras_resume_restores_weights_and_optimizer(fashion_dir, tmp_path):
     recipe = experiments.get("doit-conv1")
-    first = run(recipe, options(fashion_dir, tmp_path, engine="keras", epochs=1), stream=open(os.devnull, "w"))
+    first = run(recipe, options(fashion_dir, tmp_path, engine="keras", epochs=1), stream=open(os.devnull, "w")).run_dir
     import keras
 
     saved = keras.saving.load_model(first / "checkpoint" / "model.keras")

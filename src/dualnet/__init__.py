@@ -11,3 +11,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 choose_kernels()  # before anything imports NumPy: OpenBLAS reads the choice when it loads
 
 __version__ = "0.1.0"
+
+from dualnet.api import Run, beside_notes, list_experiments, load, run  # noqa: E402  (after the kernel choice)
+
+__all__ = ["Run", "beside_notes", "list_experiments", "load", "run"]

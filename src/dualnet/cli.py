@@ -115,57 +115,13 @@ def cmd_summary(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from pathlib import Path
+    from dualnet.api import run
 
-    from dualnet import experiments
-    from dualnet.runner import RunOptions, run
-
-    recipe = experiments.get(args.id)
-    if args.resume:
-        options = resume_options(args, recipe)  # before Keras is imported: it may set the run's backend
-        run_dir = run(recipe, options, resume=Path(args.resume))
-    else:
-        options = RunOptions(engine=args.engine or recipe.engines[0], epochs=args.epochs, batch_size=args.batch_size,
-                             seed=0 if args.seed is None else args.seed, limit=args.limit, data_dir=args.data_dir,
-                             verify=args.verify, out=args.out, corpus=args.corpus,
-                             embedding_updates=args.embedding_updates or "sparse")
-        run_dir = run(recipe, options)
-    print(f"run folder: {run_dir}")
+    result = run(args.id, engine=args.engine, backend=args.backend, epochs=args.epochs, batch_size=args.batch_size,
+                 seed=args.seed, limit=args.limit, data_dir=args.data_dir, verify=args.verify, out=args.out,
+                 corpus=args.corpus, embedding_updates=args.embedding_updates, resume=args.resume)
+    print(f"run folder: {result.run_dir}")
     return 0
-
-
-def resume_options(args, recipe):
-    """The resumed run's own options. An option that would change what the run is (engine, backend,
-    batch size, seed, data) is refused; --epochs may extend it, and --data-dir / --no-verify say where
-    its data are now."""
-    from dualnet.rundir import read_run_config
-    from dualnet.runner import RunOptions
-
-    previous = read_run_config(args.resume)
-    if previous["experiment"]["id"] != recipe.id:
-        raise ValueError(f"{args.resume} is a run of {previous['experiment']['id']}, not of {recipe.id}: "
-                         f"resume it with 'dualnet run {previous['experiment']['id']} --resume {args.resume}'")
-    options = RunOptions(**previous["options"])
-    backend = previous.get("engine", {}).get("backend")
-    given = [("--engine", args.engine, options.engine), ("--backend", args.backend, backend or "no Keras backend"),
-             ("--batch-size", args.batch_size, previous.get("batch_size", options.batch_size)),
-             ("--seed", args.seed, options.seed), ("--limit", args.limit, options.limit),
-             ("--corpus", args.corpus, options.corpus),
-             ("--embedding-updates", args.embedding_updates, options.embedding_updates)]
-    conflicts = [f"{flag} {value} (the run has {kept})" for flag, value, kept in given
-                 if value is not None and value != kept]
-    if conflicts:
-        raise ValueError(f"--resume continues {args.resume} as it was made; these options would change it: "
-                         f"{'; '.join(conflicts)}. Drop them, or start a new run without --resume.")
-    if backend and os.environ.get("KERAS_BACKEND", "tensorflow") != backend:
-        os.environ["KERAS_BACKEND"] = backend
-        print(f"resuming on the run's own Keras backend, {backend}", file=sys.stderr)
-    if args.epochs:
-        options.epochs = args.epochs
-    if args.data_dir:
-        options.data_dir = args.data_dir
-    options.verify = options.verify and args.verify
-    return options
 
 
 def cmd_generate(args) -> int:

@@ -55,8 +55,10 @@ class InterruptedRun(Exception):
     """Training was stopped by Ctrl-C; what was finished is saved and the message says how to resume."""
 
 
-def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) -> Path:
-    """Run an experiment (or resume one from its run folder) and return its run folder."""
+def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
+    """Run an experiment (or resume one from its run folder) and return the Run (dualnet.api)."""
+    from dualnet.api import Run
+
     stream = stream or sys.stdout
     wall_start = time.perf_counter()
     if options.engine not in recipe.engines:
@@ -69,7 +71,7 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
         run_dir = create_run_dir(options.out, recipe.id)
         config["files"] = recipe.demo(run_dir, options, stream)
         write_json(run_dir / "config.json", config)
-        return run_dir
+        return Run(run_dir, config)
 
     engine = get_engine(options.engine, options.embedding_updates)
     engine.seed(options.seed)
@@ -85,7 +87,7 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
     if recipe.kind == "summary":
         print(summary, file=stream, end="")
         write_json(run_dir / "config.json", config)
-        return run_dir
+        return Run(run_dir, config, model=model)
 
     epochs = options.epochs or recipe.epochs
     batch_size = options.batch_size or recipe.batch_size
@@ -124,7 +126,7 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None) ->
               f"(notes: {recipe.reported.describe()})", file=stream)
     else:
         print(f"test loss {metrics['test_loss']:.4f}", file=stream)
-    return run_dir
+    return Run(run_dir, config, history, metrics, model, splits)
 
 
 def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done, history, stream):
