@@ -1,0 +1,44 @@
+"""The Python API a notebook uses: a run, its history and metrics, a finished run loaded back (model
+included), both engines; and the registry as a table."""
+
+import numpy as np
+import pytest
+
+import dualnet
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["scratch", "keras"])
+def test_run_and_load_back(engine, fashion_dir, tmp_path, capsys):
+    run = dualnet.run("fashion-dense", engine=engine, epochs=2, limit=64, seed=1, data_dir=str(fashion_dir),
+                      verify=False, out=str(tmp_path))
+    assert run.experiment == "fashion-dense" and run.engine == engine
+    assert len(run.history["loss"]) == 2 and len(run.history["val_accuracy"]) == 2  # as History.history
+    assert run.metrics["notes"]["notes"] == 0.885 and 0 <= run.metrics["test_accuracy"] <= 1
+    assert run.model.count_params() == 101_770
+    assert run.plot().path == run.run_dir / "curves.png"
+    assert run.plot()._repr_png_()[:4] == b"\x89PNG"
+    assert "epoch 2/2" in capsys.readouterr().out  # plain lines outside a notebook
+
+    loaded = dualnet.load(run.run_dir)
+    assert set(loaded.history) == set(run.history)
+    for key, values in run.history.items():  # history.csv keeps 6 significant digits
+        assert loaded.history[key] == pytest.approx(values, rel=1e-5)
+    assert loaded.metrics == run.metrics
+    x = run.splits.x_test[:5]
+    np.testing.assert_array_equal(loaded.predict(x), run.predict(x))
+    assert "fashion-dense on " + engine in repr(loaded) and "notes 88.50%" in repr(loaded)
+    table = dualnet.beside_notes(run, loaded)
+    assert list(table["notes"]) == [88.5, 88.5]
+
+
+def test_resume_through_the_api_refuses_a_changed_run(tmp_path):
+    with pytest.raises(ValueError, match="no such folder"):
+        dualnet.run("fashion-dense", resume=tmp_path / "missing")
+
+
+def test_list_experiments_and_inspect_says_it_is_not_built():
+    table = dualnet.list_experiments()
+    assert "fashion-vgg" in table.index and table.loc["mult-gru", "data"] == "generated (seeded)"
+    with pytest.raises(NotImplementedError, match="not built yet"):
+        dualnet.Run(run_dir=None, config={}).inspect()
