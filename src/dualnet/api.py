@@ -56,10 +56,13 @@ class Run:
         """Every figure the run wrote (curves, demo figures, the augmentation grid), shown inline."""
         return [Picture(p) for p in sorted(self.run_dir.glob("*.png"))]
 
-    def inspect(self):
-        """The inside view (feature maps, gates, saliency) is not built yet: it is planned (issue 12)."""
-        raise NotImplementedError("the inside view of a run (feature maps, gates, saliency) is not built yet; "
-                                  "run.plot() shows the learning curves")
+    def inspect(self) -> list:
+        """The inside view (dualnet.inside): confusion matrix and mistakes, kernels, feature maps and
+        saliency, hidden states and gates, whichever fit the network; written beside curves.png and
+        shown inline in a notebook."""
+        from dualnet.inside import inspect
+
+        return [Picture(path) for path in inspect(self, self.splits)]
 
     def predict(self, x, batch_size: int = 256):
         return self._engine().predict(self.model, x, batch_size)

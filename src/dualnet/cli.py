@@ -74,6 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir")
     p.add_argument("sentence")
 
+    p = sub.add_parser("inspect", help="the inside view of a run: kernels, feature maps, saliency, gates, mistakes")
+    p.add_argument("run_dir")
+    p.add_argument("--data-dir", help="where the run's data are now (default: where they were)")
+
     p = sub.add_parser("report", help="every recorded run against the notes' figures, as one table")
     p.add_argument("roots", nargs="*", default=["runs", "results/runs"], help="folders to search for runs")
     p.add_argument("--markdown", help="also write the table to this file")
@@ -139,6 +143,18 @@ def cmd_sentiment(args) -> int:
     return 0
 
 
+def cmd_inspect(args) -> int:
+    from dualnet.api import load
+    from dualnet.inside import inspect
+
+    run = load(args.run_dir)
+    if args.data_dir:
+        run.config["options"]["data_dir"] = args.data_dir
+    for path in inspect(run):
+        print(path)
+    return 0
+
+
 def cmd_report(args) -> int:
     from dualnet.report import find_runs, in_course_order, markdown_table, seed_means, summarize
 
@@ -163,7 +179,7 @@ def cmd_record(args) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list, "summary": cmd_summary, "run": cmd_run, "report": cmd_report, "record": cmd_record,
+COMMANDS = {"inspect": cmd_inspect, "list": cmd_list, "summary": cmd_summary, "run": cmd_run, "report": cmd_report, "record": cmd_record,
             "generate": cmd_generate, "sentiment": cmd_sentiment}
 
 

@@ -126,7 +126,24 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
               f"(notes: {recipe.reported.describe()})", file=stream)
     else:
         print(f"test loss {metrics['test_loss']:.4f}", file=stream)
-    return Run(run_dir, config, history, metrics, model, splits)
+    result = Run(run_dir, config, history, metrics, model, splits)
+    inside_view(result, stream)
+    return result
+
+
+def inside_view(result, stream) -> None:
+    """The inside view's pictures at the end of a run (cheap: one pass over the test set). The run is
+    already saved, so a failure here is reported and loses nothing."""
+    from dualnet.inside import inspect
+
+    try:
+        written = inspect(result, result.splits)
+    except Exception as exc:  # noqa: BLE001 - pictures must never cost a finished run
+        print(f"the inside view could not be drawn ({type(exc).__name__}: {exc}); "
+              f"try 'dualnet inspect {result.run_dir}'", file=sys.stderr)
+        return
+    if written:
+        print(f"inside view: {', '.join(p.name for p in written)}", file=stream)
 
 
 def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done, history, stream):
