@@ -5,7 +5,7 @@
 #   ./install.sh --tensorflow-only   the same without JAX and PyTorch
 # Where the Python is marked externally managed (PEP 668: Debian 12, Ubuntu 24.04), it makes a virtual
 # environment in .venv and installs there; activate it (source .venv/bin/activate) before using dualnet.
-# Run as root, it also installs Fashion-MNIST from Debian (package dataset-fashion-mnist).
+# Run as root, it also installs Fashion-MNIST (dataset-fashion-mnist) and a Korean font (fonts-nanum) from Debian.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -44,9 +44,14 @@ else
 fi
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    if ! dpkg -s dataset-fashion-mnist >/dev/null 2>&1; then
-        (apt-get install -y -q dataset-fashion-mnist || { apt-get update -q && apt-get install -y -q dataset-fashion-mnist; }) \
-            || echo "install.sh: could not install dataset-fashion-mnist; dualnet will download Fashion-MNIST when first needed" >&2
+    # Fashion-MNIST's files, and a Korean font so that figures can name classes in Korean.
+    missing=""
+    for package in dataset-fashion-mnist fonts-nanum; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+    done
+    if [ -n "$missing" ]; then
+        (apt-get install -y -q $missing || { apt-get update -q && apt-get install -y -q $missing; }) >/dev/null \
+            || echo "install.sh: could not install$missing; dualnet downloads Fashion-MNIST when first needed, and figures name classes in English without a Korean font" >&2
     fi
 fi
 echo "dualnet installed: try 'dualnet list'"
