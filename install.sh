@@ -44,14 +44,15 @@ else
 fi
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    # Fashion-MNIST's files, and a Korean font so that figures can name classes in Korean.
+    # Fashion-MNIST's files, a Korean font so that figures can name classes in Korean, and Chromium,
+    # in which a test renders the report page as a person sees it.
     missing=""
-    for package in dataset-fashion-mnist fonts-nanum; do
+    for package in dataset-fashion-mnist fonts-nanum chromium; do
         dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
     done
     if [ -n "$missing" ]; then
         (apt-get install -y -q $missing || { apt-get update -q && apt-get install -y -q $missing; }) >/dev/null \
-            || echo "install.sh: could not install$missing; dualnet downloads Fashion-MNIST when first needed, and figures name classes in English without a Korean font" >&2
+            || echo "install.sh: could not install$missing; dualnet downloads Fashion-MNIST when first needed, figures name classes in English without a Korean font, and the report page's browser test is skipped without Chromium" >&2
     fi
 fi
 echo "dualnet installed: try 'dualnet list'"

@@ -42,3 +42,16 @@ def test_list_experiments_and_inspect_says_it_is_not_built():
     assert "fashion-vgg" in table.index and table.loc["mult-gru", "data"] == "generated (seeded)"
     with pytest.raises(NotImplementedError, match="not built yet"):
         dualnet.Run(run_dir=None, config={}).inspect()
+
+
+@pytest.mark.slow
+def test_compare_two_runs_in_one_figure(fashion_dir, tmp_path):
+    common = dict(engine="scratch", epochs=2, limit=64, data_dir=str(fashion_dir), verify=False, out=str(tmp_path))
+    first, second = (dualnet.run("fashion-dense", seed=s, **common).run_dir for s in (0, 1))
+    picture, differences = dualnet.api.compare("fashion-dense", runs=[first, second], out=str(tmp_path))
+    assert picture.path.is_file() and picture._repr_png_()[:4] == b"\x89PNG"
+    assert set(differences) >= {"final_loss", "final_val_accuracy", "test_accuracy"}
+    values = list(differences.values())
+    assert values == sorted(values, reverse=True) and values[0] > 0  # two seeds differ; largest first
+    with pytest.raises(ValueError, match="two run folders of fashion-cnn"):
+        dualnet.api.compare("fashion-cnn", runs=[first, second])

@@ -233,3 +233,37 @@ def beside_notes(*runs: Run):
     except ImportError:
         return rows
     return pandas.DataFrame(rows)
+
+
+def compare(experiment: str, runs=None, **options):
+    """One run per engine with the same seed and options (or the given run folders), both learning
+    curves in one figure, and the largest difference between their final figures.
+
+    Returns (Picture, differences): differences maps each figure both runs have (the last epoch's
+    history and the test metrics) to |first - second|, largest first."""
+    import time
+
+    from dualnet import plots
+    from dualnet.experiments import get
+
+    recipe = get(experiment)
+    if runs:
+        pair = [load(r) for r in runs]
+        if len(pair) != 2 or any(r.experiment != recipe.id for r in pair):
+            raise ValueError(f"compare takes two run folders of {recipe.id}")
+    else:
+        if len(recipe.engines) < 2:
+            raise ValueError(f"{recipe.id} runs on the {recipe.engines[0]} engine only: there is nothing to compare")
+        pair = [run(experiment, engine=engine, **options) for engine in recipe.engines]
+    figures = lambda r: {**{f"final_{k}": v[-1] for k, v in r.history.items()},  # noqa: E731
+                         **{k: v for k, v in (r.metrics or {}).items() if k.startswith("test_")}}
+    a, b = figures(pair[0]), figures(pair[1])
+    differences = dict(sorted(((k, abs(a[k] - b[k])) for k in a if k in b), key=lambda kv: -kv[1]))
+    out = Path(options.get("out", "runs")) / "compare"
+    out.mkdir(parents=True, exist_ok=True)
+    labels = [f"{r.engine} (seed {r.config['options']['seed']})" for r in pair]
+    if labels[0] == labels[1]:
+        labels = [f"{label} #{i + 1}" for i, label in enumerate(labels)]
+    path = plots.compared_curves(dict(zip(labels, (r.history for r in pair))),
+                                 out / f"{recipe.id}-{time.strftime('%Y%m%d-%H%M%S')}.png", title=recipe.id)
+    return Picture(path), differences

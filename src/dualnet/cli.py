@@ -78,9 +78,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("run_dir")
     p.add_argument("--data-dir", help="where the run's data are now (default: where they were)")
 
+    p = sub.add_parser("compare", help="one run per engine, same seed: both learning curves in one figure")
+    p.add_argument("id")
+    p.add_argument("--runs", nargs=2, metavar="RUN_DIR", help="compare these two finished runs instead of training")
+    p.add_argument("--epochs", type=positive_int, help="default: the notes'")
+    p.add_argument("--seed", type=non_negative_int, default=0, help="random seed (default 0)")
+    p.add_argument("--limit", type=positive_int, help="use only the first N samples")
+    p.add_argument("--data-dir", help="where your datasets are")
+    p.add_argument("--no-verify", dest="verify", action="store_false", help="skip the datasets' checksums")
+    p.add_argument("--out", default="runs", help="where run folders and the figure go (default: ./runs)")
+
     p = sub.add_parser("report", help="every recorded run against the notes' figures, as one table")
     p.add_argument("roots", nargs="*", default=["runs", "results/runs"], help="folders to search for runs")
     p.add_argument("--markdown", help="also write the table to this file")
+    p.add_argument("--html", help="also write one static page with every run and its pictures to this file")
 
     p = sub.add_parser("record", help="copy a run's results (not its model) into results/runs/")
     p.add_argument("run_dir")
@@ -155,6 +166,19 @@ def cmd_inspect(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from dualnet.api import compare
+
+    options = dict(epochs=args.epochs, seed=args.seed, limit=args.limit, data_dir=args.data_dir, verify=args.verify,
+                   out=args.out)
+    picture, differences = compare(args.id, runs=args.runs, **({"out": args.out} if args.runs else options))
+    if differences:
+        key, largest = next(iter(differences.items()))
+        print(f"largest difference between the two runs' final figures: {key} {largest:.4f}")
+    print(f"figure: {picture.path}")
+    return 0
+
+
 def cmd_report(args) -> int:
     from dualnet.report import find_runs, in_course_order, markdown_table, seed_means, summarize
 
@@ -167,6 +191,10 @@ def cmd_report(args) -> int:
         from dualnet.rundir import write_text
 
         write_text(Path(args.markdown), table)
+    if args.html:
+        from dualnet.report_page import write_page
+
+        print(f"report page: {write_page(rows, args.html)}", file=sys.stderr)
     return 0
 
 
@@ -179,7 +207,7 @@ def cmd_record(args) -> int:
     return 0
 
 
-COMMANDS = {"inspect": cmd_inspect, "list": cmd_list, "summary": cmd_summary, "run": cmd_run, "report": cmd_report, "record": cmd_record,
+COMMANDS = {"compare": cmd_compare, "inspect": cmd_inspect, "list": cmd_list, "summary": cmd_summary, "run": cmd_run, "report": cmd_report, "record": cmd_record,
             "generate": cmd_generate, "sentiment": cmd_sentiment}
 
 

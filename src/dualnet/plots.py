@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")  # files only; no screen needed
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from dualnet.rundir import atomic_path  # noqa: E402
 
@@ -31,6 +32,7 @@ def learning_curves(history: dict, path: Path, title: str = "") -> Path:
         if f"val_{key}" in history:
             ax.plot(epochs, history[f"val_{key}"], "r--", label=f"val_{key}")
         ax.set_xlabel("Epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend()
         if key == "accuracy":
             lowest = min(history[key] + history.get("val_accuracy", []))
@@ -48,4 +50,26 @@ def image_grid(images, path: Path, rows: int, cols: int, labels=None, size: floa
         ax.axis("off")
         if labels is not None:
             ax.set_title(labels[i], fontsize=8)
+    return save(fig, path)
+
+
+def compared_curves(histories: dict[str, dict], path: Path, title: str = "") -> Path:
+    """Several runs' learning curves in one figure (a colour per run): loss and val_loss on the left,
+    the metric and its validation twin on the right."""
+    first = next(iter(histories.values()))
+    metric = next((k for k in first if not k.startswith("val_") and k != "loss"), None)
+    fig, axes = plt.subplots(1, 2 if metric else 1, figsize=(12 if metric else 6, 4), squeeze=False)
+    for colour, (label, history) in zip(("tab:blue", "tab:orange", "tab:green", "tab:red"), histories.items()):
+        epochs = np.arange(1, len(history["loss"]) + 1)
+        for key, ax in [("loss", axes[0][0])] + ([(metric, axes[0][1])] if metric else []):
+            if key in history:
+                ax.plot(epochs, history[key], "-", color=colour, label=f"{label} {key}")
+            if f"val_{key}" in history:
+                ax.plot(epochs, history[f"val_{key}"], "--", color=colour, label=f"{label} val_{key}")
+    for ax in axes[0]:
+        ax.set_xlabel("Epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
     return save(fig, path)

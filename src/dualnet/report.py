@@ -58,6 +58,7 @@ def summarize(run_dir: Path) -> dict:
             "limited": metrics.get("limited", False), "metric": notes.get("metric", ""),
             "ours": notes.get("ours"), "notes": notes.get("notes"), "difference_points": notes.get("difference_points"),
             "within_1_point": None if notes.get("difference_points") is None else abs(notes["difference_points"]) <= 1.0, "train_seconds": metrics.get("train_seconds"),
+            "wall_seconds": metrics.get("wall_seconds"),
             "started": config.get("started", ""), "run": str(run_dir)}
 
 
