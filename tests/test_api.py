@@ -37,11 +37,10 @@ def test_resume_through_the_api_refuses_a_changed_run(tmp_path):
         dualnet.run("fashion-dense", resume=tmp_path / "missing")
 
 
-def test_list_experiments_and_inspect_says_it_is_not_built():
+def test_list_experiments():
     table = dualnet.list_experiments()
     assert "fashion-vgg" in table.index and table.loc["mult-gru", "data"] == "generated (seeded)"
-    with pytest.raises(NotImplementedError, match="not built yet"):
-        dualnet.Run(run_dir=None, config={}).inspect()
+    assert table.loc["fashion-vgg", "listing"] == "6.12, 6.13"
 
 
 @pytest.mark.slow

@@ -28,7 +28,8 @@ def test_run_writes_the_whole_run_folder(fashion_dir, tmp_path):
     assert "epoch 1/1" in result.stdout  # plain progress lines when not on a terminal
     names = {p.name for p in run_dir.iterdir()}
     assert names == {"config.json", "history.csv", "metrics.json", "summary.txt", "curves.png", "model.keras",
-                     "checkpoint"}
+                     "checkpoint", "inside-confusion.png", "inside-mistakes.png", "inside-kernels.png",
+                     "inside-feature-maps.png", "inside-saliency.png"}
 
     config = json.loads((run_dir / "config.json").read_text())
     assert config["experiment"]["id"] == "fashion-cnn-pool" and config["experiment"]["validation_split"] == 0.25
@@ -106,7 +107,8 @@ def test_scratch_engine_writes_the_same_run_folder(fashion_dir, tmp_path):
     (run_dir,) = (out / "doit-conv1").iterdir()
     names = {p.name for p in run_dir.iterdir()}
     assert names == {"config.json", "history.csv", "metrics.json", "summary.txt", "curves.png", "model.npz",
-                     "checkpoint"}
+                     "checkpoint", "inside-confusion.png", "inside-mistakes.png", "inside-kernels.png",
+                     "inside-feature-maps.png", "inside-saliency.png"}
     config = json.loads((run_dir / "config.json").read_text())
     assert config["engine"]["engine"] == "scratch" and config["data"] == {"train": 160, "validation": 40, "test": 64}
     metrics = json.loads((run_dir / "metrics.json").read_text())
