@@ -77,22 +77,46 @@ def test_confusion_and_mistakes():
     assert compute.confident_mistakes(probabilities, y).tolist() == [3, 1]  # 0.95 before 0.6
 
 
+def text_data(folder):
+    """Stand-ins for NSMC (with the words of the sentiment view's sentence) and the Korean corpus."""
+    from test_text_data import write_nsmc
+
+    rows = [("재미있을 줄 알았는데 완전 실망했다", 0), ("너무 재미있고 감동적이다!", 1), ("너무 지루했다", 0)] * 40
+    write_nsmc(folder, rows)
+    write_nsmc(folder, rows[:30], name="ratings_test.txt")
+    (folder / "korean").mkdir()
+    (folder / "korean" / "taepyeongcheonha.txt").write_text("윤직원 영감은 명창대회에 갑니다.\n" * 300, encoding="utf-8")
+    return folder
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("recipe_id, engine, expected", [
     ("fashion-cnn-pool", "scratch", ["confusion", "mistakes", "kernels", "feature-maps", "saliency"]),
     ("fashion-dense", "keras", ["confusion", "mistakes"]),
     ("mult-gru", "keras", ["recurrent"]),
+    ("sentiment-lstm", "scratch", ["recurrent", "sentiment"]),
+    ("textgen-jamo", "keras", ["recurrent", "next-token"]),
 ])
 def test_every_figure_kind_is_written(recipe_id, engine, expected, fashion_dir, tmp_path):
-    run = dualnet.run(recipe_id, engine=engine, epochs=1, limit=64, data_dir=str(fashion_dir), verify=False,
-                      out=str(tmp_path))
+    data = str(fashion_dir) if recipe_id.startswith("fashion") else str(text_data(tmp_path / "data"))
+    run = dualnet.run(recipe_id, engine=engine, epochs=1, limit=64, data_dir=data, verify=False,
+                      out=str(tmp_path / "runs"))
     written = sorted(p.name for p in run.run_dir.glob("inside-*.png"))
     assert written == sorted(f"inside-{name}.png" for name in expected)
     for path in run.run_dir.glob("inside-*.png"):
         assert path.read_bytes()[:4] == b"\x89PNG" and path.stat().st_size > 5000
     again = dualnet.load(run.run_dir)
-    again.config["options"]["data_dir"] = str(fashion_dir)
+    again.config["options"]["data_dir"] = data
     assert sorted(p.path.name for p in again.inspect()) == written  # dualnet inspect gives the same set
+
+
+def test_next_token_distributions_at_temperatures():
+    from dualnet.trained import with_temperature
+
+    p = np.array([0.5, 0.3, 0.15, 0.05])
+    cold, hot = with_temperature(p, 0.5), with_temperature(p, 1.5)
+    assert cold.sum() == pytest.approx(1) and hot.sum() == pytest.approx(1)
+    assert cold[0] > p[0] > hot[0] and cold[-1] < p[-1] < hot[-1]  # sharper when cold, flatter when hot
 
 
 def test_labels_in_korean_where_a_font_is_installed_and_english_otherwise(monkeypatch):

@@ -26,13 +26,19 @@ def load_run(run_dir):
     return engine, engine.load(model_path), vocabulary
 
 
-def sample(probabilities: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
-    """Draw from the distribution sharpened (T < 1) or flattened (T > 1); T = 0 takes the most likely."""
-    if temperature <= 0:
-        return int(np.argmax(probabilities))
+def with_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarray:
+    """The distribution sharpened (T < 1) or flattened (T > 1): p^(1/T), normalised."""
     logits = np.log(np.maximum(probabilities.astype(np.float64), 1e-12)) / temperature
     p = np.exp(logits - logits.max())
-    return int(rng.choice(len(p), p=p / p.sum()))
+    return p / p.sum()
+
+
+def sample(probabilities: np.ndarray, temperature: float, rng: np.random.Generator) -> int:
+    """Draw from the distribution at that temperature; T = 0 takes the most likely."""
+    if temperature <= 0:
+        return int(np.argmax(probabilities))
+    p = with_temperature(probabilities, temperature)
+    return int(rng.choice(len(p), p=p))
 
 
 def generate(run_dir, seed_text: str, length: int, temperature: float = 1.0, seed: int = 0) -> str:
@@ -43,7 +49,10 @@ def generate(run_dir, seed_text: str, length: int, temperature: float = 1.0, see
         raise RunFolderError(f"{run_dir}: not a text-generation run")
     level, window, tokens = vocabulary["level"], vocabulary["window"], vocabulary["tokens"]
     ids_of = {t: i for i, t in enumerate(tokens)}
-    ids = [ids_of.get(t, 0) for t in text.tokens_of(seed_text, level)] or [0]
+    seed_tokens = text.tokens_of(seed_text, level)
+    if level == "word" and seed_tokens[-1:] == ["\n"] and not seed_text.endswith("\n"):
+        seed_tokens = seed_tokens[:-1]  # the line-break word closes every line; the seed's line goes on
+    ids = [ids_of.get(t, 0) for t in seed_tokens] or [0]
     # The model saw only full windows of running text. A short seed is put after line breaks, as a
     # text starts a paragraph, where the vocabulary has them (characters, jamo); else after copies of
     # its first token.

@@ -9,7 +9,9 @@ What is drawn depends on the network:
   each class, and a saliency map for the same images;
 - a recurrent network: the hidden state over time for one test input, with an LSTM's input, forget and
   output gates and cell state, or a GRU's update and reset gates (for the multiplication problem, with
-  its two marked positions drawn in).
+  its two marked positions drawn in);
+- sentiment (NSMC): a sentence coloured word by word by the positive probability of its prefix;
+- text generation: the next-token distribution after one test window at temperatures 0.5, 1 and 1.5.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from dualnet.inside import compute
 
 FILES = {"confusion": "inside-confusion.png", "mistakes": "inside-mistakes.png", "kernels": "inside-kernels.png",
          "feature_maps": "inside-feature-maps.png", "saliency": "inside-saliency.png",
-         "recurrent": "inside-recurrent.png"}
+         "recurrent": "inside-recurrent.png", "sentiment": "inside-sentiment.png", "next_token": "inside-next-token.png"}
+# The sentence of 7.31's kind that the sentiment view reads word by word.
+SENTIMENT_SENTENCE = "재미있을 줄 알았는데 완전 실망했다. 너무 지루했다"
 
 
 def model_args_of(run) -> dict:
@@ -84,4 +88,26 @@ def inspect(run, splits=None) -> list[Path]:
         if recipe.data == "multiplication":  # column 0 marks the two numbers to multiply
             inputs, marks = x[0], np.flatnonzero(x[0, :, 0] == 1)
         keep("recurrent", figures.recurrent_states(view, inputs, marks))
+    vocabulary = _vocabulary(out)
+    if recipe.data == "nsmc" and vocabulary:
+        from dualnet.data.nsmc import WordIndex, words_of
+
+        index = WordIndex(vocabulary["num_words"], vocabulary["index"])
+        words = [w for w in words_of(SENTIMENT_SENTENCE, max_words=vocabulary["maxlen"]) if w]
+        known = [w for w in words if index.sequences([[w]])[0]]
+        if known:
+            ids = [index.sequences([[w]])[0][0] for w in known]
+            keep("sentiment", figures.coloured_sentence(known, compute.prefix_probabilities(twin, ids, vocabulary["maxlen"])))
+    if recipe.data == "text" and vocabulary:
+        from dualnet.data.text import detokenize
+
+        tokens = vocabulary["tokens"]
+        chosen, distributions = compute.next_token_distribution(twin, x[0])
+        context = detokenize([tokens[i] for i in x[0][-12:]], vocabulary["level"]).replace("\n", " ⏎ ")
+        keep("next_token", figures.next_tokens([tokens[i] for i in chosen], distributions, context))
     return written
+
+
+def _vocabulary(run_dir: Path) -> dict | None:
+    path = run_dir / "vocabulary.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None

@@ -110,3 +110,22 @@ def recurrent_view(twin, x) -> dict | None:
         gates = layer.zrh[:, 0]
         view.update(update_gate=gates[:, :u].copy(), reset_gate=gates[:, u:2 * u].copy())
     return view
+
+
+def prefix_probabilities(twin, word_ids: list[int], maxlen: int) -> np.ndarray:
+    """Book 7.31: the positive probability of each growing prefix of a sentence (word ids, padded after
+    the words as the sentiment model was trained)."""
+    from dualnet.data.imdb import pad_sequences
+
+    prefixes = [word_ids[:k] for k in range(1, len(word_ids) + 1)]
+    return twin.predict(pad_sequences(prefixes, maxlen, padding="post"))[:, 1]
+
+
+def next_token_distribution(twin, window_ids, temperatures=(0.5, 1.5), top: int = 15):
+    """The model's next-token distribution after one window, reshaped by each temperature; the `top`
+    most likely tokens of the plain (T = 1) distribution, most likely first: (indices, {T: p[indices]})."""
+    from dualnet.trained import with_temperature
+
+    p = twin.predict(np.asarray([window_ids], dtype=np.int32))[0].astype(np.float64)
+    chosen = np.argsort(-p, kind="stable")[:top]
+    return chosen, {1.0: p[chosen], **{t: with_temperature(p, t)[chosen] for t in temperatures}}

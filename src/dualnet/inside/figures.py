@@ -165,3 +165,36 @@ def recurrent_states(view: dict, inputs=None, marks=None):
     axes[-1].set_xlabel("time step")
     fig.tight_layout()
     return fig
+
+
+def coloured_sentence(words: list[str], positive: np.ndarray, title: str = ""):
+    """Each word coloured by the positive probability of the sentence up to it (red: negative, green:
+    positive), with the probability under it."""
+    korean_font()
+    fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(words)), 1.9))
+    ax.axis("off")
+    colours = plt.get_cmap("RdYlGn")
+    for k, (word, p) in enumerate(zip(words, positive)):
+        x = (k + 0.5) / len(words)
+        ax.text(x, 0.62, word, ha="center", va="center", fontsize=13,
+                bbox={"boxstyle": "round,pad=0.35", "facecolor": colours(float(p)), "edgecolor": "none"})
+        ax.text(x, 0.18, f"{p:.0%}", ha="center", va="center", fontsize=9)
+    ax.set_title(title or "positive probability as the sentence grows, word by word (7.31)", fontsize=10)
+    return fig
+
+
+def next_tokens(tokens: list[str], distributions: dict[float, np.ndarray], context: str = ""):
+    """Bars of the most likely next tokens at several temperatures (1 is the model's own distribution)."""
+    korean_font()
+    temperatures = sorted(distributions)
+    fig, ax = plt.subplots(figsize=(max(8, 0.7 * len(tokens)), 4))
+    width = 0.8 / len(temperatures)
+    positions = np.arange(len(tokens))
+    for k, t in enumerate(temperatures):
+        ax.bar(positions + (k - (len(temperatures) - 1) / 2) * width, distributions[t], width, label=f"T = {t:g}")
+    shown = [repr(t)[1:-1] if t.isspace() or not t else t for t in tokens]
+    ax.set_xticks(positions, shown, fontsize=9)
+    ax.set_ylabel("probability of the next token")
+    ax.legend()
+    ax.set_title(f"the next token after: …{context}" if context else "the next token", fontsize=9)
+    return fig
