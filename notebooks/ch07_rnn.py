@@ -59,6 +59,17 @@ dualnet.beside_notes(*multiplication.values())
 multiplication["mult-lstm", "scratch"].plot()
 
 # %% [markdown]
+# ### LSTM의 게이트 들여다보기 (그림 7.8)
+#
+# 테스트 샘플 하나에서 시간에 따른 은닉 상태와 입력, 망각, 출력 게이트, 셀 상태를 봅니다. 빨간 점선은
+# 곱해야 할 두 숫자가 표시된 위치입니다. 잘 학습된 모델에서는 그 위치에서 게이트가 반응합니다.
+
+# %%
+from IPython.display import display
+
+display(*multiplication["mult-lstm", "keras"].inspect())
+
+# %% [markdown]
 # ## 7.19–7.31 네이버 영화 리뷰 감성 분석 (NSMC)
 #
 # 책의 `clean_str`로 문장을 정리하고 (한글, 영문, 숫자와 `(),!?` 유지; 문장 부호는 따로 단어로),

@@ -12,6 +12,9 @@ choose_kernels()  # before anything imports NumPy: OpenBLAS reads the choice whe
 
 __version__ = "0.1.0"
 
-from dualnet.api import Run, beside_notes, list_experiments, load, run  # noqa: E402  (after the kernel choice)
+from dualnet.api import (Run, beside_notes, compare, list_experiments, load, report, run,  # noqa: E402
+                         summary)  # (after the kernel choice above)
+from dualnet.trained import generate, sentiment_by_word  # noqa: E402
 
-__all__ = ["Run", "beside_notes", "list_experiments", "load", "run"]
+__all__ = ["Run", "beside_notes", "compare", "generate", "list_experiments", "load", "report", "run",
+           "sentiment_by_word", "summary"]

@@ -267,3 +267,32 @@ def compare(experiment: str, runs=None, **options):
     path = plots.compared_curves(dict(zip(labels, (r.history for r in pair))),
                                  out / f"{recipe.id}-{time.strftime('%Y%m%d-%H%M%S')}.png", title=recipe.id)
     return Picture(path), differences
+
+
+def summary(experiment: str, engine: str | None = None) -> str:
+    """The model's layers and parameter count against the notes' (`dualnet summary`)."""
+    from dualnet.engines import get_engine
+    from dualnet.experiments import get
+
+    recipe = get(experiment)
+    if recipe.model is None:
+        raise ValueError(f"{recipe.id} is a {recipe.kind} with no network; run it with dualnet.run('{recipe.id}')")
+    chosen = get_engine(engine or recipe.engines[0])
+    return chosen.summary(chosen.build(recipe), recipe)
+
+
+def report(*roots, markdown=None, html=None) -> str:
+    """Every run under the given folders (default: runs/ and results/runs/) against the notes, as the
+    Markdown table `dualnet report` prints; also written to `markdown` and as a page to `html`."""
+    from dualnet.report import find_runs, in_course_order, markdown_table, seed_means, summarize
+    from dualnet.rundir import write_text
+
+    rows = in_course_order([summarize(r) for r in find_runs(roots or ("runs", "results/runs"))])
+    table = markdown_table(rows) + "\nMean over seeds:\n\n" + seed_means(rows)
+    if markdown:
+        write_text(Path(markdown), table)
+    if html:
+        from dualnet.report_page import write_page
+
+        write_page(rows, Path(html))
+    return table

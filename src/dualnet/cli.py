@@ -116,16 +116,9 @@ def cmd_list(args) -> int:
 
 
 def cmd_summary(args) -> int:
-    from dualnet import experiments
-    from dualnet.engines import get_engine
+    from dualnet.api import summary
 
-    recipe = experiments.get(args.id)
-    if recipe.model is None:
-        print(f"dualnet: {recipe.id} is a {recipe.kind} with no network; try 'dualnet run {recipe.id}'",
-              file=sys.stderr)
-        return 2
-    engine = get_engine(args.engine or recipe.engines[0])
-    print(engine.summary(engine.build(recipe), recipe), end="")
+    print(summary(args.id, args.engine), end="")
     return 0
 
 
@@ -180,21 +173,11 @@ def cmd_compare(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from dualnet.report import find_runs, in_course_order, markdown_table, seed_means, summarize
+    from dualnet.api import report
 
-    rows = in_course_order([summarize(run) for run in find_runs(args.roots)])
-    table = markdown_table(rows) + "\nMean over seeds:\n\n" + seed_means(rows)
-    print(table, end="")
-    if args.markdown:
-        from pathlib import Path
-
-        from dualnet.rundir import write_text
-
-        write_text(Path(args.markdown), table)
+    print(report(*args.roots, markdown=args.markdown, html=args.html), end="")
     if args.html:
-        from dualnet.report_page import write_page
-
-        print(f"report page: {write_page(rows, args.html)}", file=sys.stderr)
+        print(f"report page: {args.html}", file=sys.stderr)
     return 0
 
 
