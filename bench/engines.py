@@ -1,4 +1,6 @@
 """Training speed of the two engines, side by side in one run: samples per second and their ratio.
+(Keras on TensorFlow only, alternating rounds in one process; `dualnet bench` measures every backend,
+inference and memory too.)
 
     python bench/engines.py                      # every model, writes results/bench-engines-<date>.md
     python bench/engines.py --models mult-lstm --seconds 10
@@ -26,24 +28,13 @@ import dualnet  # noqa: E402,F401  (before NumPy: it chooses OpenBLAS's kernels,
 import numpy as np  # noqa: E402
 
 from dualnet import experiments  # noqa: E402
+from dualnet.bench import fake_data  # noqa: E402
 from dualnet.blas import kernels_in_use  # noqa: E402
 from dualnet.engines import get_engine  # noqa: E402
 from dualnet.machine import cpu_model, package_versions  # noqa: E402
 
 MODELS = ["fashion-cnn-pool", "fashion-vgg", "doit-conv1", "mult-lstm", "mult-gru"]
 TARGETS = {"fashion-cnn-pool": 0.7, "fashion-vgg": 0.7, "doit-conv1": 0.7, "mult-lstm": 1.0, "mult-gru": 1.0}
-
-
-def fake_data(recipe, model, engine, n, rng):
-    shape = engine.input_shape(model)
-    x = rng.random((n,) + tuple(shape), dtype=np.float32)
-    if recipe.loss == "mse":
-        y = rng.random((n, 1), dtype=np.float32)
-    elif recipe.loss == "categorical_crossentropy":
-        y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
-    else:
-        y = rng.integers(0, 10, n)
-    return x, y
 
 
 class Trainer:

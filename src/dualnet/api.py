@@ -118,10 +118,19 @@ def run(experiment: str, *, engine: str | None = None, backend: str | None = Non
                                  seed=seed, limit=limit, corpus=corpus, embedding_updates=embedding_updates,
                                  epochs=epochs, data_dir=data_dir, verify=verify)
     else:
-        use_backend(backend)
-        options = RunOptions(engine=engine or recipe.engines[0], epochs=epochs, batch_size=batch_size,
+        engine = engine or recipe.engines[0]
+        choice = None
+        if backend == "auto" and engine == "keras":
+            from dualnet.bench import auto_backend
+
+            backend, why = auto_backend(recipe)
+            choice = f"auto: {backend} ({why})"
+            print(f"backend {choice}", file=sys.stderr)
+        use_backend(None if backend == "auto" else backend)
+        options = RunOptions(engine=engine, epochs=epochs, batch_size=batch_size,
                              seed=0 if seed is None else seed, limit=limit, data_dir=data_dir, verify=verify,
-                             out=out, corpus=corpus, embedding_updates=embedding_updates or "sparse")
+                             out=out, corpus=corpus, embedding_updates=embedding_updates or "sparse",
+                             backend_choice=choice)
     return run_recipe(recipe, options, stream=stream, resume=Path(resume) if resume is not None else None)
 
 
@@ -151,6 +160,7 @@ def resume_options(run_dir: Path, recipe, *, engine=None, backend=None, batch_si
                          f"resume it with 'dualnet run {previous['experiment']['id']} --resume {run_dir}'")
     options = RunOptions(**previous["options"])
     run_backend = previous.get("engine", {}).get("backend")
+    backend = None if backend == "auto" else backend
     given = [("--engine", engine, options.engine), ("--backend", backend, run_backend or "no Keras backend"),
              ("--batch-size", batch_size, previous.get("batch_size", options.batch_size)),
              ("--seed", seed, options.seed), ("--limit", limit, options.limit), ("--corpus", corpus, options.corpus),

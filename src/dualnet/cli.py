@@ -37,8 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     def engine_options(p):
         p.add_argument("--engine", choices=("keras", "scratch"),
                        help="keras (Keras 3) or scratch (the NumPy engine); default: the experiment's first")
-        p.add_argument("--backend", choices=BACKENDS,
-                       help="Keras backend (default: $KERAS_BACKEND, else tensorflow)")
+        p.add_argument("--backend", choices=BACKENDS + ("auto",),
+                   help="Keras backend (default: $KERAS_BACKEND, else tensorflow); auto: the fastest measured by "
+                        "'dualnet bench' for this kind of network on this kind of CPU")
 
     p = sub.add_parser("summary", help="the model's layers and parameter count, against the notes'")
     p.add_argument("id")
@@ -87,6 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help="where your datasets are")
     p.add_argument("--no-verify", dest="verify", action="store_false", help="skip the datasets' checksums")
     p.add_argument("--out", default="runs", help="where run folders and the figure go (default: ./runs)")
+
+    p = sub.add_parser("bench", help="training and inference speed and memory, every engine and backend, as ratios")
+    p.add_argument("--models", nargs="+", help="course model ids (default: fashion-cnn-pool fashion-vgg doit-conv1 "
+                                               "mult-lstm mult-gru)")
+    p.add_argument("--engines", nargs="+", choices=("scratch", "keras"), default=["scratch", "keras"])
+    p.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS),
+                   help="Keras backends to measure (those installed)")
+    p.add_argument("--seconds", type=float, default=6.0, help="length of one round (default 6)")
+    p.add_argument("--rounds", type=positive_int, default=3, help="rounds per configuration (default 3)")
+    p.add_argument("--out", default="results", help="folder for bench-<date>-<cpu>.md and .json")
 
     p = sub.add_parser("report", help="every recorded run against the notes' figures, as one table")
     p.add_argument("roots", nargs="*", default=["runs", "results/runs"], help="folders to search for runs")
@@ -172,6 +183,13 @@ def cmd_compare(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from dualnet.bench import MODELS, bench
+
+    print(f"wrote {bench(args.models or MODELS, args.engines, args.backends, args.seconds, args.rounds, args.out)}")
+    return 0
+
+
 def cmd_report(args) -> int:
     from dualnet.api import report
 
@@ -190,13 +208,13 @@ def cmd_record(args) -> int:
     return 0
 
 
-COMMANDS = {"compare": cmd_compare, "inspect": cmd_inspect, "list": cmd_list, "summary": cmd_summary, "run": cmd_run, "report": cmd_report, "record": cmd_record,
+COMMANDS = {"bench": cmd_bench, "compare": cmd_compare, "inspect": cmd_inspect, "list": cmd_list, "summary": cmd_summary, "run": cmd_run, "report": cmd_report, "record": cmd_record,
             "generate": cmd_generate, "sentiment": cmd_sentiment}
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "backend", None):
+    if getattr(args, "backend", None) not in (None, "auto"):
         os.environ["KERAS_BACKEND"] = args.backend  # before Keras is first imported
     from dualnet.checkpoint import NoCheckpointError
     from dualnet.data import DataError

@@ -31,6 +31,7 @@ class RunOptions:
     corpus: str | None = None       # text generation: a UTF-8 file instead of the default corpus
     out: str = "runs"
     embedding_updates: str = "sparse"  # scratch engine: "sparse" as Keras on TensorFlow, "dense" as on JAX/PyTorch
+    backend_choice: str | None = None  # --backend auto: which backend it chose, and why
 
 
 def fit_to_input(x: np.ndarray | None, shape: tuple) -> np.ndarray | None:

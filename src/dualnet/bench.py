@@ -1,0 +1,211 @@
+"""`dualnet bench`: training and inference speed, and peak memory, of course models on the scratch engine
+and on Keras with every installed backend, side by side in one sitting, as ratios.
+
+Each (engine, backend) runs in a fresh process (Keras picks its backend once per process): it builds
+the model, trains on random data of the model's input shape at the recipe's batch size, one warm-up
+epoch, then --rounds epochs of about --seconds each; then predicts the same data the same way. A figure
+is the fastest round (other work on a shared machine only ever slows a round down), and every round is
+written down. The order of the configurations turns from model to model, so slow spells hit each alike.
+
+The results go to results/bench-<date>-<cpu>.md (machine, CPU extensions, versions, raw rounds) and a
+.json beside it, which `--backend auto` reads to pick the fastest backend for a kind of network.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+MODELS = ["fashion-cnn-pool", "fashion-vgg", "doit-conv1", "mult-lstm", "mult-gru"]
+BACKENDS = ("tensorflow", "jax", "torch")
+
+
+def network_kind(recipe) -> str:
+    """"convolutional", "recurrent" or "dense": what decides which backend is fastest."""
+    from dualnet.scratch import layers as S
+    from dualnet.scratch.layers.recurrent import RecurrentLayer
+
+    stack = recipe.model(S)
+    if any(isinstance(layer, S.Conv2D) for layer in stack):
+        return "convolutional"
+    if any(isinstance(layer, RecurrentLayer) for layer in stack):
+        return "recurrent"
+    return "dense"
+
+
+# -- one configuration, in its own process ----------------------------------------------------------
+def fake_data(recipe, model, engine, n, rng):
+    import numpy as np
+
+    shape = engine.input_shape(model)
+    x = rng.random((n,) + tuple(shape), dtype=np.float32)
+    if recipe.loss == "mse":
+        y = rng.random((n, 1), dtype=np.float32)
+    elif recipe.loss == "categorical_crossentropy":
+        y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, n)]
+    else:
+        y = rng.integers(0, 10, n)
+    return x, y
+
+
+def worker(model_id: str, engine_name: str, seconds: float, rounds: int) -> dict:
+    """Train and predict rounds for one model on one engine (the backend is this process's)."""
+    import resource
+
+    import numpy as np
+
+    from dualnet import experiments
+    from dualnet.engines import get_engine
+
+    recipe = experiments.get(model_id)
+    engine = get_engine(engine_name)
+    engine.seed(0)
+    model = engine.build(recipe)
+    batch = recipe.batch_size
+
+    def timed(x, y, train: bool) -> float:
+        started = time.perf_counter()
+        if train:
+            model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
+        else:
+            engine.predict(model, x, batch_size=256)
+        return time.perf_counter() - started
+
+    rng = np.random.default_rng(0)
+    x, y = fake_data(recipe, model, engine, 256, rng)
+    timed(x, y, True)  # warm-up: tracing, compilation, caches
+    rate = 256 / timed(x, y, True)
+    n = max(batch * 2, int(rate * seconds) // batch * batch)
+    x, y = fake_data(recipe, model, engine, n, rng)
+    timed(x, y, True)
+    train = [n / timed(x, y, True) for _ in range(rounds)]
+    timed(x, y, False)
+    infer = [n / timed(x, y, False) for _ in range(rounds)]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+    return {"train": train, "infer": infer, "samples": n, "peak_mb": peak_mb}
+
+
+# -- the sitting ----------------------------------------------------------------------------------------
+def configurations(engines=("scratch", "keras"), backends=BACKENDS) -> list[tuple[str, str | None]]:
+    configs = [("scratch", None)] if "scratch" in engines else []
+    if "keras" in engines:
+        configs += [("keras", b) for b in backends if importlib.util.find_spec(b) is not None]
+    return configs
+
+
+def run_worker(model_id, engine, backend, seconds, rounds) -> dict:
+    env = dict(os.environ, **({"KERAS_BACKEND": backend} if backend else {}))
+    cmd = [sys.executable, "-m", "dualnet.bench", "worker", model_id, engine, str(seconds), str(rounds)]
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench worker {model_id} {engine} {backend or ''} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def cpu_slug() -> str:
+    from dualnet.machine import cpu_model, vector_extensions
+
+    vendor = "intel" if "intel" in cpu_model().lower() else "amd" if "amd" in cpu_model().lower() else "cpu"
+    extensions = vector_extensions()
+    widest = "avx512" if "AVX-512" in extensions else "avx2" if "AVX2" in extensions else "sse"
+    return f"{vendor}-{widest}" + ("-amx" if "AMX" in extensions else "")
+
+
+def label(engine, backend) -> str:
+    return "scratch" if engine == "scratch" else f"keras/{backend}"
+
+
+def bench(models=MODELS, engines=("scratch", "keras"), backends=BACKENDS, seconds=6.0, rounds=3,
+          out_dir="results", stream=None) -> Path:
+    """Measure every model on every configuration; write the results; return the Markdown file."""
+    from dualnet import experiments
+    from dualnet.blas import kernels_in_use
+    from dualnet.machine import cpu_model, package_versions, vector_extensions
+
+    stream = stream or sys.stdout
+    configs = configurations(engines, backends)
+    results = {}
+    for turn, model_id in enumerate(models):
+        recipe = experiments.get(model_id)
+        order = configs[turn % len(configs):] + configs[:turn % len(configs)]
+        results[model_id] = {"kind": network_kind(recipe), "configs": {}}
+        for engine, backend in order:
+            figures = run_worker(model_id, engine, backend, seconds, rounds)
+            results[model_id]["configs"][label(engine, backend)] = figures
+            print(f"{model_id:18s} {label(engine, backend):16s} train {max(figures['train']):9.1f}/s  "
+                  f"predict {max(figures['infer']):10.1f}/s  peak {figures['peak_mb']:7.0f} MB", file=stream,
+                  flush=True)
+    machine = {"cpu": cpu_model(), "extensions": vector_extensions(), "cores": os.cpu_count(),
+               "openblas_kernels": kernels_in_use(), "versions": package_versions()}
+    stem = Path(out_dir) / f"bench-{date.today()}-{cpu_slug()}"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    record = {"date": str(date.today()), "machine": machine, "seconds": seconds, "rounds": rounds, "results": results}
+    stem.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    stem.with_suffix(".md").write_text(markdown(record, sys.argv), encoding="utf-8")
+    return stem.with_suffix(".md")
+
+
+def markdown(record: dict, argv) -> str:
+    m = record["machine"]
+    lines = [f"# Training and inference speed, every engine and backend ({record['date']})", "",
+             f"Command: `dualnet bench {' '.join(argv[2:] if len(argv) > 1 and argv[1] == 'bench' else argv[1:])}`",
+             f"Machine: {m['cpu']} ({', '.join(m['extensions']) or 'no AVX'}), {m['cores']} cores; OpenBLAS kernels "
+             f"{m['openblas_kernels']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), "",
+             f"Samples per second, the fastest of {record['rounds']} rounds of about {record['seconds']} s (the "
+             "recipe's batch size for training, 256 for inference); peak resident memory of the process (which "
+             "includes the framework itself). Ratios are against the fastest Keras backend for that model.", "",
+             "| model | kind | engine / backend | train samples/s | predict samples/s | peak MB | train ÷ fastest Keras "
+             "| raw train rounds |", "|---|---|---|---|---|---|---|---|"]
+    for model_id, entry in record["results"].items():
+        keras = {k: max(v["train"]) for k, v in entry["configs"].items() if k.startswith("keras/")}
+        fastest = max(keras.values()) if keras else None
+        for name, v in entry["configs"].items():
+            ratio = "" if fastest is None else f"{max(v['train']) / fastest:.2f}"
+            lines.append(f"| {model_id} | {entry['kind']} | {name} | {max(v['train']):.1f} | {max(v['infer']):.1f} | "
+                         f"{v['peak_mb']:.0f} | {ratio} | {', '.join(f'{r:.0f}' for r in v['train'])} |")
+    lines += ["", "Fastest Keras backend by kind of network: " + "; ".join(
+        f"{kind}: {backend}" for kind, backend in fastest_by_kind(record).items())]
+    return "\n".join(lines) + "\n"
+
+
+def fastest_by_kind(record: dict) -> dict[str, str]:
+    """For each kind of network, the Keras backend with the highest training speed summed over that
+    kind's models, as a share of each model's fastest (so a slow model counts as much as a fast one)."""
+    scores: dict[str, dict[str, float]] = {}
+    for entry in record["results"].values():
+        keras = {k.split("/", 1)[1]: max(v["train"]) for k, v in entry["configs"].items() if k.startswith("keras/")}
+        if not keras:
+            continue
+        best = max(keras.values())
+        for backend, rate in keras.items():
+            scores.setdefault(entry["kind"], {}).setdefault(backend, 0.0)
+            scores[entry["kind"]][backend] += rate / best
+    return {kind: max(s, key=s.get) for kind, s in scores.items()}
+
+
+def auto_backend(recipe, places=None) -> tuple[str, str]:
+    """(backend, why) for `--backend auto`: the fastest Keras backend for the recipe's kind of network
+    in the newest benchmark of this kind of CPU; TensorFlow where none was measured."""
+    places = places or [Path("results"), Path(__file__).resolve().parents[2] / "results"]
+    records = sorted({p for d in places if Path(d).is_dir() for p in Path(d).glob(f"bench-*-{cpu_slug()}.json")},
+                     key=lambda p: p.name)
+    kind = network_kind(recipe)
+    for path in reversed(records):
+        choice = fastest_by_kind(json.loads(path.read_text(encoding="utf-8"))).get(kind)
+        if choice and importlib.util.find_spec(choice) is not None:
+            return choice, f"fastest for {kind} networks in {path.name}"
+    return "tensorflow", f"no benchmark of {kind} networks on this kind of CPU ({cpu_slug()}): the default"
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["worker"]:
+        import dualnet  # noqa: F401  (before NumPy: the OpenBLAS kernel choice)
+
+        model_id, engine_name, seconds, rounds = sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
+        print(json.dumps(worker(model_id, engine_name, seconds, rounds)))

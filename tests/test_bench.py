@@ -1,0 +1,51 @@
+"""dualnet bench: the sitting writes its record; --backend auto reads it. (Speed itself is measured by
+the benchmark, never by a test.)"""
+
+import json
+
+import pytest
+
+from dualnet import experiments
+from dualnet.bench import auto_backend, bench, cpu_slug, fastest_by_kind, network_kind
+
+
+def test_network_kinds():
+    assert network_kind(experiments.get("fashion-vgg")) == "convolutional"
+    assert network_kind(experiments.get("mult-gru")) == "recurrent"
+    assert network_kind(experiments.get("fashion-dense")) == "dense"
+
+
+def record(results):
+    return {"results": {m: {"kind": kind, "configs": {k: {"train": [v]} for k, v in rates.items()}}
+                        for m, (kind, rates) in results.items()}}
+
+
+def test_fastest_backend_by_kind_weighs_each_model_alike():
+    measured = record({"a": ("convolutional", {"keras/tensorflow": 500, "keras/jax": 200, "scratch": 300}),
+                       "b": ("convolutional", {"keras/tensorflow": 90, "keras/jax": 100}),
+                       "c": ("recurrent", {"keras/tensorflow": 1000, "keras/jax": 3000})})
+    assert fastest_by_kind(measured) == {"convolutional": "tensorflow", "recurrent": "jax"}
+
+
+def test_auto_backend_reads_the_newest_record_of_this_cpu(tmp_path):
+    pytest.importorskip("jax")
+    older = record({"m": ("recurrent", {"keras/tensorflow": 9, "keras/jax": 1})})
+    newer = record({"m": ("recurrent", {"keras/tensorflow": 1, "keras/jax": 9})})
+    (tmp_path / f"bench-2026-01-01-{cpu_slug()}.json").write_text(json.dumps(older))
+    (tmp_path / f"bench-2026-02-01-{cpu_slug()}.json").write_text(json.dumps(newer))
+    (tmp_path / "bench-2026-03-01-some-other-cpu.json").write_text(json.dumps(older))
+    backend, why = auto_backend(experiments.get("mult-lstm"), places=[tmp_path])
+    assert backend == "jax" and f"bench-2026-02-01-{cpu_slug()}.json" in why
+    backend, why = auto_backend(experiments.get("fashion-vgg"), places=[tmp_path])
+    assert backend == "tensorflow" and "no benchmark of convolutional networks" in why
+
+
+@pytest.mark.slow
+def test_a_sitting_writes_markdown_and_json(tmp_path):
+    path = bench(["seq-predict"], engines=("scratch",), seconds=0.2, rounds=2, out_dir=tmp_path,
+                 stream=open("/dev/null", "w"))
+    text = path.read_text()
+    assert "| seq-predict | recurrent | scratch |" in text and "Machine:" in text and "Command:" in text
+    saved = json.loads(path.with_suffix(".json").read_text())
+    figures = saved["results"]["seq-predict"]["configs"]["scratch"]
+    assert len(figures["train"]) == 2 and len(figures["infer"]) == 2 and figures["peak_mb"] > 0
