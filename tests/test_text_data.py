@@ -125,3 +125,11 @@ def test_nsmc_is_looked_for_and_checked_like_every_dataset(tmp_path):
     with pytest.raises(DataCorruptError, match="ratings_train.txt: checksum mismatch"):
         nsmc.load_nsmc(tmp_path)
     assert nsmc.load_nsmc(tmp_path, verify=False)["test"][1].tolist() == [0]
+
+
+def test_jamo_labels_show_the_letter_and_its_place():
+    from dualnet.data import jamo
+
+    assert [jamo.display_letter(c) for c in jamo.split("한글 값")] == ["ㅎ-", "ㅏ", "-ㄴ", "ㄱ-", "ㅡ", "-ㄹ", " ",
+                                                                      "ㄱ-", "ㅏ", "-ㅄ"]
+    assert jamo.display_letter("a") == "a"

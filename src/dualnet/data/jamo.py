@@ -41,3 +41,22 @@ def join(text: str) -> str:
             out.append(text[i])
             i += 1
     return "".join(out)
+
+
+# Hangul Compatibility Jamo, which fonts draw on their own (conjoining jamo are drawn to join others).
+_LEADS = "ㄱㄲㄴㄷㄸㄹㅁㅂㅃㅅㅆㅇㅈㅉㅊㅋㅌㅍㅎ"
+_VOWELS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
+_TAILS = "ㄱㄲㄳㄴㄵㄶㄷㄹㄺㄻㄼㄽㄾㄿㅀㅁㅂㅄㅅㅆㅇㅈㅊㅋㅌㅍㅎ"
+
+
+def display_letter(ch: str) -> str:
+    """A conjoining jamo as a label can show it alone: a lead as "ㄴ-", a vowel as "ㅏ", a tail as "-ㄴ"
+    (초성, 중성, 종성); any other character as it is."""
+    code = ord(ch) if len(ch) == 1 else -1
+    if 0 <= code - LEAD < len(_LEADS):
+        return _LEADS[code - LEAD] + "-"
+    if 0 <= code - VOWEL < len(_VOWELS):
+        return _VOWELS[code - VOWEL]
+    if 1 <= code - TAIL < TAILS:
+        return "-" + _TAILS[code - TAIL - 1]
+    return ch

@@ -192,7 +192,9 @@ def next_tokens(tokens: list[str], distributions: dict[float, np.ndarray], conte
     positions = np.arange(len(tokens))
     for k, t in enumerate(temperatures):
         ax.bar(positions + (k - (len(temperatures) - 1) / 2) * width, distributions[t], width, label=f"T = {t:g}")
-    shown = [repr(t)[1:-1] if t.isspace() or not t else t for t in tokens]
+    from dualnet.data.jamo import display_letter
+
+    shown = [repr(t)[1:-1] if t.isspace() or not t else display_letter(t) for t in tokens]
     ax.set_xticks(positions, shown, fontsize=9)
     ax.set_ylabel("probability of the next token")
     ax.legend()
