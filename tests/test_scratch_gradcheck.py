@@ -104,3 +104,17 @@ def test_truncated_bptt_keeps_only_the_last_steps():
     truncated = layer.backward(upstream, truncate=3)
     assert np.all(truncated[:, :5] == 0)
     np.testing.assert_allclose(truncated[:, 5:], full[:, 5:], rtol=1e-6)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_normalization(training):
+    layer = S.BatchNormalization()
+    layer.build((4, 3, 2), np.random.default_rng(1))
+    rng = np.random.default_rng(3)
+    layer.gamma[...], layer.beta[...] = 1 + 0.5 * rng.standard_normal(2), 0.1 * rng.standard_normal(2)
+    layer.moving_mean[...], layer.moving_variance[...] = 0.2, 1.5
+    assert_gradients_ok(layer, RNG.standard_normal((3, 4, 3, 2)), training=training)
+
+
+def test_global_average_pooling():
+    assert_gradients_ok(built(S.GlobalAveragePooling2D(), (4, 3, 2)), RNG.standard_normal((2, 4, 3, 2)))

@@ -28,21 +28,23 @@ def as_float(x, dtype):
     return x if np.issubdtype(x.dtype, np.integer) else x.astype(dtype)
 
 
-def check_layer(name, kwargs, x, build_shape=None):
+def check_layer(name, kwargs, x, build_shape=None, training=False):
     keras_layer, ours = twin_layers(name, kwargs, x, build_shape)
-    assert_close(ours(x), keras_layer(x), f"{name}{kwargs} forward in float32")
+    assert_close(ours(x, training=training), keras_layer(x, training=training), f"{name}{kwargs} forward in float32")
     with float64() as dtype:
         x = as_float(x, dtype)
         keras_layer, ours = twin_layers(name, kwargs, x, build_shape)
         upstream = RNG.standard_normal(keras_layer.compute_output_shape(x.shape))
-        y_ref, dx_ref, grads_ref = forward_backward(keras_layer, x, upstream)
-        assert_close(ours(x), y_ref, f"{name}{kwargs} forward", FLOAT64_RTOL)
+        y_ref, dx_ref, grads_ref = forward_backward(keras_layer, x, upstream, training=training)
+        assert_close(ours(x, training=training), y_ref, f"{name}{kwargs} forward", FLOAT64_RTOL)
         dx = ours.backward(upstream)
         if dx_ref is not None:
             assert_close(dx, dx_ref, f"{name}{kwargs} input gradient", FLOAT64_RTOL)
         assert len(ours.grads) == len(grads_ref)
         for weight_name, g, g_ref in zip(ours.weight_names, ours.grads, grads_ref):
             assert_close(g, g_ref, f"{name}{kwargs} gradient of {weight_name}", FLOAT64_RTOL)
+        for weight_name, w, w_ref in zip(ours.weight_names, ours.get_weights(), keras_layer.get_weights()):
+            assert_close(w, w_ref, f"{name}{kwargs} {weight_name} after the pass", FLOAT64_RTOL)  # moving statistics
     return ours
 
 
@@ -155,3 +157,49 @@ def test_max_pooling_routes_ties_as_keras(make):
     x = make(RNG.standard_normal((2, 6, 8, 3))).astype(np.float32)
     check_layer("MaxPooling2D", dict(pool_size=2), x)
     check_layer("MaxPooling2D", dict(pool_size=3, strides=1, padding="same"), x)
+
+
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("kwargs", [{}, {"momentum": 0.9, "epsilon": 1e-5}, {"center": False}, {"scale": False}])
+def test_batch_normalization(kwargs, training):
+    """Keras's layout (gamma, beta, moving_mean, moving_variance), the batch's statistics in training
+    (and the moving ones updated as Keras does), the moving ones at inference."""
+    x = 2.0 + 3.0 * images(6, 5, 4, 3)
+    check_layer("BatchNormalization", kwargs, x, training=training)
+    check_layer("BatchNormalization", kwargs, RNG.standard_normal((8, 5)).astype(np.float32), training=training)
+
+
+def test_global_average_pooling():
+    check_layer("GlobalAveragePooling2D", {}, images(3, 5, 7, 4))
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "softmax"])
+def test_activation(activation):
+    check_layer("Activation", {"activation": activation}, images(2, 3, 4, 5))
+
+
+def test_a_batch_normalized_network_trains_as_keras():
+    """Conv2D → BatchNormalization → Activation → GlobalAveragePooling2D → Dense: two Adam steps by
+    fit() in float64 on both engines give the same weights, moving statistics included (the optimizer
+    updates gamma and beta, never the statistics)."""
+    from dualnet import scratch
+
+    def stack(L):
+        return [L.Input(shape=(8, 8, 2)), L.Conv2D(4, 3, padding="same", use_bias=False), L.BatchNormalization(),
+                L.Activation("relu"), L.GlobalAveragePooling2D(), L.Dense(3, activation="softmax")]
+
+    adam = {"learning_rate": 0.0625, "beta_1": 0.875, "beta_2": 1 - 2 ** -9}
+    with float64() as dtype:
+        x, y = RNG.standard_normal((8, 8, 8, 2)).astype(dtype), RNG.integers(0, 3, 8)
+        keras.utils.set_random_seed(5)
+        theirs = keras.Sequential(stack(keras.layers))
+        theirs.compile(keras.optimizers.Adam(**adam), "sparse_categorical_crossentropy")
+        ours = scratch.Sequential(stack(scratch.layers))
+        ours.set_weights(theirs.get_weights())
+        ours.compile(scratch.optimizers.Adam(**adam), "sparse_categorical_crossentropy")
+        theirs.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+        ours.fit(x, y, batch_size=4, epochs=1, shuffle=False, verbose=0)
+        for i, (w, w_ref) in enumerate(zip(ours.get_weights(), theirs.get_weights())):
+            assert_close(w, w_ref, f"weight {i} after two steps", FLOAT64_RTOL)
+        assert_close(ours.predict(x), theirs.predict(x, verbose=0), "inference with the moving statistics",
+                     FLOAT64_RTOL)

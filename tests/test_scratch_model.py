@@ -223,3 +223,25 @@ def test_recurrent_models_run_on_one_blas_thread_and_others_on_all():
     everything = [p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
     assert blas_threads_seen(recurrent) == [1] * len(everything)
     assert blas_threads_seen(dense) == everything
+
+
+def test_a_model_with_moving_statistics_saves_and_goes_on_training_exactly(tmp_path):
+    """BatchNormalization's moving mean and variance are weights the optimizer never touches: a saved
+    model loads with its optimizer state in the right places and trains on to the same bits."""
+    from dualnet import scratch
+    from dualnet.scratch import layers as S
+
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((32, 6, 6, 1)).astype(np.float32), rng.integers(0, 3, 32)
+    scratch.set_random_seed(1)
+    model = scratch.Sequential([S.Input((6, 6, 1)), S.Conv2D(3, 3, use_bias=False), S.BatchNormalization(),
+                                S.Activation("relu"), S.GlobalAveragePooling2D(), S.Dense(3, activation="softmax")])
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    assert len(model.trainable_weights()) == 5 and len(model.get_weights()) == 7  # + moving mean, variance
+    model.save(tmp_path / "m.npz")
+    again = scratch.load_model(tmp_path / "m.npz")
+    for m in (model, again):
+        m.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
+    for a, b in zip(model.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)

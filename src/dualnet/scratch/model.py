@@ -93,7 +93,11 @@ class Sequential:
         return [w for layer in self.layers for w in layer.weights]
 
     def trainable_layers(self):
-        return [layer for layer in self.layers if layer.trainable and layer.weights]
+        return [layer for layer in self.layers if layer.trainable and layer.trainable_weights]
+
+    def trainable_weights(self) -> list[np.ndarray]:
+        """What the optimizer updates, in the order of its state (and of the layers' grads)."""
+        return [w for layer in self.trainable_layers() for w in layer.trainable_weights]
 
     def get_weights(self) -> list[np.ndarray]:
         return [w.copy() for w in self.weights()]
@@ -161,7 +165,7 @@ class Sequential:
         if not math.isfinite(loss):
             return {"loss": loss}
         trainable = self.trainable_layers()
-        self.optimizer.apply([w for layer in trainable for w in layer.weights],
+        self.optimizer.apply(self.trainable_weights(),
                              [g for layer in trainable for g in layer.grads],
                              [s for layer in trainable for s in (layer.grad_squares or [None] * len(layer.grads))])
         return self.batch_logs(loss, y, output)
@@ -310,7 +314,7 @@ def load_model(path) -> Sequential:
         iterations = config["compile"].get("optimizer_iterations", 0)
         model.compile(opt_class(**opt), loss, config["compile"]["metrics"])
         if optimizer_arrays:
-            model.optimizer.set_state({"iterations": iterations, "arrays": optimizer_arrays}, model.weights())
+            model.optimizer.set_state({"iterations": iterations, "arrays": optimizer_arrays}, model.trainable_weights())
     return model
 
 

@@ -1,8 +1,9 @@
 """What every scratch layer shares: names, weights in Keras's order, shape checks, configs.
 
 A layer's `forward(x, training)` caches exactly what its `backward(dy)` needs;
-`backward` stores the gradient of every weight in `self.grads` (same order as
-`self.weights`) and returns the gradient with respect to the input. Large gradients are
+`backward` stores the gradient of every trained weight in `self.grads` (same order as
+`self.trainable_weights`: all of `self.weights` except where a layer keeps statistics, as
+BatchNormalization's moving mean and variance) and returns the gradient with respect to the input. Large gradients are
 written into arrays the layer keeps, so the next backward pass overwrites them: copy one to keep it.
 """
 
@@ -108,6 +109,10 @@ class Layer:
         return array
 
     # -- weights ------------------------------------------------------------
+    @property
+    def trainable_weights(self) -> list[np.ndarray]:
+        return self.weights
+
     def count_params(self) -> int:
         return int(sum(w.size for w in self.weights))
 

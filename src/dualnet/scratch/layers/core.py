@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from dualnet.scratch import activations
 from dualnet.scratch.layers.base import ActivatedLayer, Layer
 
 
@@ -83,3 +84,22 @@ class Dropout(Layer):
 
     def get_config(self):
         return {**super().get_config(), "rate": self.rate}
+
+
+class Activation(Layer):
+    """An activation on its own, as after BatchNormalization: Conv2D → BatchNormalization → Activation."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activation
+        self._act, self._act_backward = activations.get(activation)
+
+    def forward(self, x, training):
+        self.output = self._act(x)
+        return self.output
+
+    def backward(self, dy):
+        return self._act_backward(dy, self.output)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": self.activation}

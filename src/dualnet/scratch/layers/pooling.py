@@ -62,3 +62,23 @@ class MaxPooling2D(Layer):
 
 
 MaxPool2D = MaxPooling2D
+
+
+class GlobalAveragePooling2D(Layer):
+    """The mean of each channel over the image: (N, H, W, C) → (N, C)."""
+
+    def __init__(self, data_format=None, keepdims=False, **kwargs):
+        super().__init__(**kwargs)
+        if keepdims:
+            raise ValueError("GlobalAveragePooling2D: keepdims=True is not in the scratch engine")
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[-1],)
+
+    def forward(self, x, training):
+        self.hw = x.shape[1:3]
+        return x.mean(axis=(1, 2))
+
+    def backward(self, dy):
+        h, w = self.hw
+        return np.broadcast_to((dy / (h * w))[:, None, None, :], (len(dy), h, w, dy.shape[-1])).copy()
