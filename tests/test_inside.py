@@ -90,12 +90,15 @@ def text_data(folder):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("recipe_id, engine, expected", [
+@pytest.mark.parametrize("recipe_id, engine, expected", [  # every figure kind on both engines
     ("fashion-cnn-pool", "scratch", ["confusion", "mistakes", "kernels", "feature-maps", "saliency"]),
+    ("doit-conv1", "keras", ["confusion", "mistakes", "kernels", "feature-maps", "saliency"]),
     ("fashion-dense", "keras", ["confusion", "mistakes"]),
     ("mult-gru", "keras", ["recurrent"]),
     ("sentiment-lstm", "scratch", ["recurrent", "sentiment"]),
+    ("sentiment-lstm", "keras", ["recurrent", "sentiment"]),
     ("textgen-jamo", "keras", ["recurrent", "next-token"]),
+    ("textgen-jamo", "scratch", ["recurrent", "next-token"]),
 ])
 def test_every_figure_kind_is_written(recipe_id, engine, expected, fashion_dir, tmp_path):
     data = str(fashion_dir) if recipe_id.startswith("fashion") else str(text_data(tmp_path / "data"))
