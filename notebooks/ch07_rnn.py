@@ -20,7 +20,7 @@ import os
 # QUICK = True: 적은 데이터와 1 에폭으로 빠르게 확인합니다 (테스트가 이 모드로 실행합니다).
 # QUICK = False: 책의 레시피 그대로입니다. 텍스트 생성은 CPU에서 수십 분 걸립니다.
 QUICK = os.environ.get("DUALNET_QUICK") == "1"
-QUICK_OPTIONS = dict(epochs=1, limit=300, verify=False) if QUICK else {}
+QUICK_OPTIONS = dict(epochs=1, limit=120, verify=False) if QUICK else {}
 ENGINES = ("keras", "scratch")
 
 # %%
