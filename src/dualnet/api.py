@@ -65,12 +65,13 @@ class Run:
         return [Picture(path) for path in inspect(self, self.splits)]
 
     def predict(self, x, batch_size: int = 256):
-        return self._engine().predict(self.model, x, batch_size)
+        return self.engine_adapter().predict(self.model, x, batch_size)
 
     def summary(self) -> str:
         return (self.run_dir / "summary.txt").read_text(encoding="utf-8")
 
-    def _engine(self):
+    def engine_adapter(self):
+        """The engine object (dualnet.engines) that trained this run, as it was set up."""
         from dualnet.engines import get_engine
 
         return get_engine(self.engine, self.config["options"].get("embedding_updates", "sparse"))

@@ -46,7 +46,7 @@ def test_data(run, splits=None):
 
     if splits is None:
         splits = prepare(run.recipe, RunOptions(**run.config["options"]), np.random.default_rng(0))
-    x, y = fit_to_input(splits.x_test, run._engine().input_shape(run.model)), np.asarray(splits.y_test)
+    x, y = fit_to_input(splits.x_test, run.engine_adapter().input_shape(run.model)), np.asarray(splits.y_test)
     return x, (y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y)
 
 
