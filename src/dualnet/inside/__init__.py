@@ -30,11 +30,9 @@ FILES = {"confusion": "inside-confusion.png", "mistakes": "inside-mistakes.png",
 SENTIMENT_SENTENCE = "재미있을 줄 알았는데 완전 실망했다. 너무 지루했다"
 
 
-def model_args_of(run) -> dict:
-    """What the model function needs from the data (a text model's vocabulary), from the run folder."""
-    path = Path(run.run_dir) / "vocabulary.json"
-    if path.is_file() and run.recipe.data == "text":
-        vocabulary = json.loads(path.read_text(encoding="utf-8"))
+def model_args_of(recipe, vocabulary: dict | None) -> dict:
+    """What the model function needs from the data (a text model's vocabulary.json)."""
+    if vocabulary and recipe.data == "text":
         return {"vocabulary": len(vocabulary["tokens"]), "window": vocabulary["window"]}
     return {}
 
@@ -59,7 +57,8 @@ def inspect(run, splits=None) -> list[Path]:
     recipe = run.recipe
     if recipe.kind != "train" or run.model is None:
         raise ValueError(f"{recipe.id}: there is no trained network in this run to look inside")
-    twin = compute.scratch_twin(recipe, run.model.get_weights(), model_args_of(run))
+    vocabulary = _vocabulary(Path(run.run_dir))
+    twin = compute.scratch_twin(recipe, run.model.get_weights(), model_args_of(recipe, vocabulary))
     x, y = test_data(run, splits)
     out = Path(run.run_dir)
     written = []
@@ -88,7 +87,6 @@ def inspect(run, splits=None) -> list[Path]:
         if recipe.data == "multiplication":  # column 0 marks the two numbers to multiply
             inputs, marks = x[0], np.flatnonzero(x[0, :, 0] == 1)
         keep("recurrent", figures.recurrent_states(view, inputs, marks))
-    vocabulary = _vocabulary(out)
     if recipe.data == "nsmc" and vocabulary:
         from dualnet.data.nsmc import WordIndex, words_of
 
