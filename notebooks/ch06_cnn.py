@@ -24,8 +24,9 @@ import os
 # QUICK = True: 적은 데이터(앞의 120개)와 1 에폭으로 빠르게 확인합니다 (테스트가 이 모드로 실행합니다;
 # 그때의 데이터는 테스트가 만든 작은 가짜 데이터일 수 있어 체크섬 검사를 끕니다).
 # QUICK = False: 책의 레시피 그대로 (25 에폭, validation_split=0.25). VGG는 CPU에서 한 시간쯤 걸립니다.
+# 빠른 모드에서는 실험마다 끝에 그리는 '안을 들여다보기' 그림을 건너뛰고, 아래에서 고른 실험만 그립니다.
 QUICK = os.environ.get("DUALNET_QUICK") == "1"
-QUICK_OPTIONS = dict(epochs=1, limit=120, verify=False) if QUICK else {}
+QUICK_OPTIONS = dict(epochs=1, limit=120, verify=False, inside=False) if QUICK else {}
 ENGINES = ("keras", "scratch")
 
 # %%

@@ -19,8 +19,10 @@ import os
 
 # QUICK = True: 적은 데이터와 1 에폭으로 빠르게 확인합니다 (테스트가 이 모드로 실행합니다).
 # QUICK = False: 책의 레시피 그대로입니다. 텍스트 생성은 CPU에서 수십 분 걸립니다.
+# 빠른 모드에서는 실험마다 끝에 그리는 '안을 들여다보기' 그림을 건너뛰고, 아래에서 고른 실험만 그립니다.
 QUICK = os.environ.get("DUALNET_QUICK") == "1"
-QUICK_OPTIONS = dict(epochs=1, limit=120, verify=False) if QUICK else {}
+QUICK_OPTIONS = dict(epochs=1, limit=120, verify=False, inside=False) if QUICK else {}
+GENERATED_QUICK = dict(epochs=1, limit=256, inside=False) if QUICK else {}  # 만들어 쓰는 데이터: 체크섬도 limit도 필요 없습니다
 ENGINES = ("keras", "scratch")
 
 # %%
@@ -35,7 +37,7 @@ dualnet.list_experiments().query("chapter == 'rnn'")
 # 책의 예측은 약 `[0.38, 0.50, 0.62, 0.72, 0.80, 0.88]`, 본 적 없는 `[0.6 … 0.9]`에는 0.995입니다.
 
 # %%
-sequence = {engine: dualnet.run("seq-predict", engine=engine, **({"epochs": 5} if QUICK else {}))
+sequence = {engine: dualnet.run("seq-predict", engine=engine, **GENERATED_QUICK)
             for engine in ENGINES}
 for engine, r in sequence.items():
     print(engine, [round(p, 3) for p in r.metrics["predictions"]], round(r.metrics["unseen [0.6, 0.7, 0.8, 0.9]"], 3))
@@ -51,8 +53,7 @@ for engine, r in sequence.items():
 multiplication = {}
 for experiment in ("mult-simplernn", "mult-lstm", "mult-gru"):
     for engine in ENGINES:
-        multiplication[experiment, engine] = dualnet.run(experiment, engine=engine,
-                                                         **({"epochs": 1} if QUICK else {}))
+        multiplication[experiment, engine] = dualnet.run(experiment, engine=engine, **GENERATED_QUICK)
 dualnet.beside_notes(*multiplication.values())
 
 # %%
@@ -90,6 +91,13 @@ for prefix, positive in sentiment_by_word(sentiment["keras"].run_dir, "재미있
     print(f"{positive:6.1%}  {prefix}")
 
 # %% [markdown]
+# 같은 문장을 단어마다 색으로 (빨강: 부정, 초록: 긍정), 그리고 LSTM의 게이트가 문장을 읽는 모습입니다.
+# scratch 엔진으로 학습한 모델도 같은 그림을 그립니다.
+
+# %%
+display(*sentiment["scratch"].inspect())
+
+# %% [markdown]
 # ## 7.32–7.42 단어 단위 텍스트 생성
 #
 # 책은 조선왕조실록을 쓰지만, 여기서는 저작권이 끝난 채만식의 『태평천하』를 씁니다. 줄마다 문장을
@@ -100,6 +108,13 @@ from dualnet.trained import generate
 
 words = dualnet.run("textgen-word", engine="keras", **QUICK_OPTIONS)
 print(generate(words.run_dir, "윤직원 영감은", length=30, temperature=0.8))
+
+# %% [markdown]
+# 온도(temperature)가 낮으면 가장 그럴듯한 단어에 확률이 몰리고, 높으면 고르게 퍼집니다.
+# 테스트 창 하나 뒤에 올 단어의 확률을 온도 0.5, 1, 1.5에서 봅니다.
+
+# %%
+display(*words.inspect())
 
 # %% [markdown]
 # ## 7.43–7.50 자모 단위 텍스트 생성

@@ -21,8 +21,9 @@
 import os
 
 # QUICK = True: 적은 데이터와 1 에폭으로 빠르게 확인합니다 (테스트가 이 모드로 실행합니다).
+# 빠른 모드에서는 실험마다 끝에 그리는 '안을 들여다보기' 그림을 건너뛰고, 아래에서 고른 실험만 그립니다.
 QUICK = os.environ.get("DUALNET_QUICK") == "1"
-QUICK_OPTIONS = dict(epochs=1, limit=120, verify=False) if QUICK else {}
+QUICK_OPTIONS = dict(epochs=1, limit=120, verify=False, inside=False) if QUICK else {}
 ENGINES = ("scratch", "keras")
 
 # %%
@@ -68,6 +69,17 @@ conv1["keras"].plot()
 
 # %%
 conv2["keras"].plot()
+
+# %% [markdown]
+# ### 안을 들여다보기
+#
+# 합성곱 층이 배운 3×3 커널 10개, 클래스마다 테스트 이미지 한 장의 특성 맵과 현저성 맵, 혼동 행렬,
+# 가장 자신 있게 틀린 이미지입니다.
+
+# %%
+from IPython.display import display
+
+display(*conv2["scratch"].inspect())
 
 # %% [markdown]
 # ## 정리

@@ -23,8 +23,9 @@
 import os
 
 # QUICK = True: 적은 데이터와 1 에폭으로 빠르게 확인합니다 (테스트가 이 모드로 실행합니다).
+# 빠른 모드에서는 실험마다 끝에 그리는 '안을 들여다보기' 그림을 건너뛰고, 아래에서 고른 실험만 그립니다.
 QUICK = os.environ.get("DUALNET_QUICK") == "1"
-QUICK_OPTIONS = dict(epochs=1, limit=120, verify=False) if QUICK else {}
+QUICK_OPTIONS = dict(epochs=1, limit=120, verify=False, inside=False) if QUICK else {}
 ENGINES = ("keras", "scratch")
 
 # %%
@@ -76,6 +77,16 @@ dualnet.beside_notes(*embedding_lstm.values())
 
 # %%
 embedding_lstm["scratch"].plot()
+
+# %% [markdown]
+# ### LSTM의 게이트 들여다보기
+#
+# 테스트 리뷰 하나를 읽는 동안 은닉 상태와 입력, 망각, 출력 게이트, 셀 상태가 어떻게 변하는지 봅니다.
+
+# %%
+from IPython.display import display
+
+display(*embedding_lstm["keras"].inspect())
 
 # %% [markdown]
 # ## 정리

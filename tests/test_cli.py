@@ -99,6 +99,17 @@ def test_unwritable_output_directory_is_a_clear_message(tmp_path, fashion_dir):
     assert "Traceback" not in result.stderr
 
 
+def test_no_inside_skips_the_pictures_and_inspect_draws_them_later(fashion_dir, tmp_path):
+    out = tmp_path / "runs"
+    result = dualnet("run", "fashion-dense", "--engine", "scratch", "--limit", "100", "--epochs", "1",
+                     "--data-dir", str(fashion_dir), "--no-verify", "--out", str(out), "--no-inside")
+    (run_dir,) = (out / "fashion-dense").iterdir()
+    assert "inside view" not in result.stdout and not list(run_dir.glob("inside-*.png"))
+    assert json.loads((run_dir / "config.json").read_text())["options"]["inside"] is False
+    dualnet("inspect", str(run_dir), "--data-dir", str(fashion_dir))
+    assert {p.name for p in run_dir.glob("inside-*.png")} == {"inside-confusion.png", "inside-mistakes.png"}
+
+
 @pytest.mark.slow
 def test_scratch_engine_writes_the_same_run_folder(fashion_dir, tmp_path):
     out = tmp_path / "runs"

@@ -104,11 +104,13 @@ class Picture:
 def run(experiment: str, *, engine: str | None = None, backend: str | None = None, epochs: int | None = None,
         batch_size: int | None = None, seed: int | None = None, limit: int | None = None,
         data_dir: str | None = None, verify: bool = True, out: str = "runs", corpus: str | None = None,
-        embedding_updates: str | None = None, resume: str | os.PathLike | None = None, stream=None) -> Run:
+        embedding_updates: str | None = None, resume: str | os.PathLike | None = None, inside: bool = True,
+        stream=None) -> Run:
     """Run an experiment of the course (or continue one with resume=RUN_DIR) and return the Run.
 
     The arguments are the command line's options (`dualnet run --help`). Progress goes to `stream`
-    (default: standard output); in a notebook, a live line per epoch."""
+    (default: standard output); in a notebook, a live line per epoch. inside=False skips the inside
+    view's pictures at the end (run.inspect() draws them whenever wanted)."""
     from dualnet import experiments
     from dualnet.runner import RunOptions
     from dualnet.runner import run as run_recipe
@@ -118,6 +120,7 @@ def run(experiment: str, *, engine: str | None = None, backend: str | None = Non
         options = resume_options(Path(resume), recipe, engine=engine, backend=backend, batch_size=batch_size,
                                  seed=seed, limit=limit, corpus=corpus, embedding_updates=embedding_updates,
                                  epochs=epochs, data_dir=data_dir, verify=verify)
+        options.inside = inside
     else:
         engine = engine or recipe.engines[0]
         choice = None
@@ -131,7 +134,7 @@ def run(experiment: str, *, engine: str | None = None, backend: str | None = Non
         options = RunOptions(engine=engine, epochs=epochs, batch_size=batch_size,
                              seed=0 if seed is None else seed, limit=limit, data_dir=data_dir, verify=verify,
                              out=out, corpus=corpus, embedding_updates=embedding_updates or "sparse",
-                             backend_choice=choice)
+                             backend_choice=choice, inside=inside)
     return run_recipe(recipe, options, stream=stream, resume=Path(resume) if resume is not None else None)
 
 

@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="RUN_DIR",
                    help="continue that run from its last finished epoch (its seed, engine and data; --epochs may extend it)")
 
+    p.add_argument("--no-inside", dest="inside", action="store_false",
+                   help="skip the inside view's pictures at the end (draw them later with 'dualnet inspect RUN_DIR')")
     p.add_argument("--corpus", help="text generation: train on this UTF-8 file instead of the default corpus")
     p.add_argument("--embedding-updates", choices=("sparse", "dense"),
                    help="scratch engine, Embedding with Adam/RMSprop: 'sparse' (default) updates as Keras on "
@@ -138,7 +140,8 @@ def cmd_run(args) -> int:
 
     result = run(args.id, engine=args.engine, backend=args.backend, epochs=args.epochs, batch_size=args.batch_size,
                  seed=args.seed, limit=args.limit, data_dir=args.data_dir, verify=args.verify, out=args.out,
-                 corpus=args.corpus, embedding_updates=args.embedding_updates, resume=args.resume)
+                 corpus=args.corpus, embedding_updates=args.embedding_updates, resume=args.resume,
+                 inside=args.inside)
     print(f"run folder: {result.run_dir}")
     return 0
 

@@ -32,6 +32,7 @@ class RunOptions:
     out: str = "runs"
     embedding_updates: str = "sparse"  # scratch engine: "sparse" as Keras on TensorFlow, "dense" as on JAX/PyTorch
     backend_choice: str | None = None  # --backend auto: which backend it chose, and why
+    inside: bool = True             # draw the inside view at the end (dualnet inspect RUN_DIR draws it later)
 
 
 def fit_to_input(x: np.ndarray | None, shape: tuple) -> np.ndarray | None:
@@ -128,7 +129,8 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
     else:
         print(f"test loss {metrics['test_loss']:.4f}", file=stream)
     result = Run(run_dir, config, history, metrics, model, splits)
-    inside_view(result, stream)
+    if options.inside:
+        inside_view(result, stream)
     return result
 
 

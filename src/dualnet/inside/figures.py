@@ -103,23 +103,37 @@ def kernels(learned: np.ndarray, hand_made: dict[str, np.ndarray]):
 
 def feature_maps(images, maps: list[tuple[str, np.ndarray]], labels, channels: int = 6):
     """Fig 6.9 / CNN Explainer: for each image (a row), the image and the first channels of every
-    convolution and pooling layer's output."""
+    convolution and pooling layer's output, side by side. Each channel is scaled to its own range, as
+    if drawn alone; one axes per layer keeps a VGG's figure to seconds rather than hundreds of axes."""
     rows = len(images)
-    cols = 1 + channels * len(maps)
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * 0.9, rows * 1.05), squeeze=False)
-    for ax in axes.flat:
-        ax.axis("off")
+    widths = [1] + [min(channels, out.shape[-1]) for _, out in maps]
+    fig, axes = plt.subplots(rows, len(widths), figsize=(sum(widths) * 0.9, rows * 1.05), squeeze=False,
+                             gridspec_kw={"width_ratios": widths, "wspace": 0.08})
+    cmap = plt.get_cmap("viridis").with_extremes(bad="white")  # NaN: the gap between channels
     for r in range(rows):
         axes[r][0].imshow(np.squeeze(images[r]), cmap="gray")
         axes[r][0].set_title(labels[r], fontsize=5)
         for m, (name, out) in enumerate(maps):
-            for c in range(min(channels, out.shape[-1])):
-                ax = axes[r][1 + m * channels + c]
-                ax.imshow(out[r, :, :, c], cmap="viridis")
-                if r == 0:
-                    ax.set_title(f"{name}:{c}" if c == 0 else str(c), fontsize=5)
+            axes[r][1 + m].imshow(side_by_side(out[r], widths[1 + m]), cmap=cmap, interpolation="nearest")
+            if r == 0:
+                axes[r][1 + m].set_title(f"{name}: channels 0–{widths[1 + m] - 1}", fontsize=5)
+    for ax in axes.flat:
+        ax.axis("off")
     fig.suptitle("feature maps of every convolution and pooling layer (first channels), one test image per class")
     return fig
+
+
+def side_by_side(maps: np.ndarray, count: int) -> np.ndarray:
+    """The first `count` channels of one (height, width, channels) output in a row, each scaled to
+    [0, 1] on its own, with a one-pixel NaN gap between them."""
+    height = maps.shape[0]
+    gap = np.full((height, 1), np.nan)
+    tiles = []
+    for c in range(count):
+        channel = maps[:, :, c].astype(np.float64)
+        low, high = channel.min(), channel.max()
+        tiles += [(channel - low) / (high - low) if high > low else np.zeros_like(channel), gap]
+    return np.hstack(tiles[:-1])
 
 
 def saliency(images, maps, labels):
