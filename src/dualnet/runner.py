@@ -111,7 +111,8 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
         write_json(run_dir / name, content)
     config.update(epochs=epochs, batch_size=batch_size, data=splits.sizes(), data_source=splits.source)
     write_json(run_dir / "config.json", config)
-    print(f"{recipe.id}: {epochs} epoch{'s' if epochs != 1 else ''}{f' from epoch {done + 1}' if done else ''} at batch size {batch_size} on "
+    resuming = f" (resuming after epoch {done})" if done else ""
+    print(f"{recipe.id}: {epochs} epoch{'s' if epochs != 1 else ''}{resuming} at batch size {batch_size} on "
           f"{splits.describe()}, with {engine.sentence()}.\nRun folder: {run_dir}", file=stream, flush=True)
 
     history, train_seconds = train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done,
