@@ -81,7 +81,10 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
     config["engine"] = engine.describe()
     # Data first: a text model's size depends on the corpus's vocabulary.
     splits = prepare(recipe, options, rng) if recipe.kind == "train" else None
-    model = engine.build(recipe, **(splits.model_args if splits else {}))
+    epochs = options.epochs or recipe.epochs
+    batch_size = options.batch_size or recipe.batch_size
+    steps = epochs * -(-len(splits.x_train) // batch_size) if splits else 1  # for a learning-rate schedule
+    model = engine.build(recipe, training_steps=steps, **(splits.model_args if splits else {}))
     # The folder only now, with data and model ready: a run that cannot start leaves nothing behind.
     run_dir = Path(resume) if resume else create_run_dir(options.out, recipe.id)
     summary = engine.summary(model, recipe)
@@ -91,8 +94,6 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
         write_json(run_dir / "config.json", config)
         return Run(run_dir, config, model=model)
 
-    epochs = options.epochs or recipe.epochs
-    batch_size = options.batch_size or recipe.batch_size
     shape = engine.input_shape(model)
     splits.x_train, splits.x_val, splits.x_test = (fit_to_input(x, shape)
                                                    for x in (splits.x_train, splits.x_val, splits.x_test))

@@ -5,14 +5,20 @@ from __future__ import annotations
 ENGINES = ("keras", "scratch")
 
 
-def build_sequential(recipe, sequential, layers, optimizers, losses, adapt=None, **model_args):
+def build_sequential(recipe, sequential, layers, optimizers, losses, adapt=None, training_steps: int = 1,
+                     **model_args):
     """The recipe's model on one engine, given that engine's Sequential class and its layers, optimizers
     and losses modules (Keras's, or dualnet.scratch's: the same names), compiled when it will train.
-    `adapt`, if given, rewrites the list of layers first."""
+    `adapt`, if given, rewrites the list of layers first; `training_steps` (batches in the whole run)
+    sizes the recipe's learning-rate schedule, if it has one."""
     stack = recipe.model(layers, **model_args)
     model = sequential(adapt(stack) if adapt else stack, name=recipe.id.replace("-", "_"))
     if recipe.kind == "train":
-        optimizer = getattr(optimizers, recipe.optimizer)(**recipe.optimizer_args)
+        arguments = dict(recipe.optimizer_args)
+        if recipe.schedule:
+            peak = arguments.get("learning_rate", 0.001)  # 0.001: Adam's and RMSprop's default
+            arguments["learning_rate"] = recipe.schedule.make(optimizers.schedules, peak, training_steps)
+        optimizer = getattr(optimizers, recipe.optimizer)(**arguments)
         model.compile(optimizer=optimizer, loss=recipe.make_loss(losses), metrics=list(recipe.metrics))
     return model
 

@@ -35,6 +35,24 @@ class Augmentation:
 
 
 @dataclass(frozen=True)
+class CosineSchedule:
+    """The learning rate over a whole run: up in a straight line from 0 to optimizer_args' learning_rate
+    over the first `warmup` share of the steps, then half a cosine down to `alpha` times it at the last
+    step (keras.optimizers.schedules.CosineDecay on both engines)."""
+
+    warmup: float = 0.0
+    alpha: float = 0.0
+
+    def make(self, schedules, peak: float, total_steps: int):
+        warmup_steps = int(round(self.warmup * total_steps))
+        decay_steps = max(1, total_steps - warmup_steps)
+        if warmup_steps:
+            return schedules.CosineDecay(0.0, decay_steps, alpha=self.alpha, warmup_target=peak,
+                                         warmup_steps=warmup_steps)
+        return schedules.CosineDecay(peak, decay_steps, alpha=self.alpha)
+
+
+@dataclass(frozen=True)
 class Recipe:
     id: str
     chapter: str                       # "cnn" or "rnn"
@@ -48,6 +66,7 @@ class Recipe:
     validation_split: float = 0.0
     optimizer: str = "Adam"            # a class name in keras.optimizers and the scratch engine
     optimizer_args: dict = field(default_factory=dict)
+    schedule: CosineSchedule | None = None  # None: optimizer_args' learning rate throughout
     loss: str = "sparse_categorical_crossentropy"
     from_logits: bool = False          # the model ends without softmax; the loss applies it
     metrics: tuple[str, ...] = ("accuracy",)

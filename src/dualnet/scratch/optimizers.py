@@ -9,6 +9,9 @@ TensorFlow backend does with an Embedding's sparse (IndexedSlices) gradient.
 
 from __future__ import annotations
 
+import math
+from types import SimpleNamespace
+
 import numpy as np
 
 # Every update rule is element by element, so a large weight is updated a piece at a time: the piece,
@@ -24,11 +27,54 @@ def pieces(arrays, size):
         yield [f[start:start + PIECE] for f in flats]
 
 
+class CosineDecay:
+    """keras.optimizers.schedules.CosineDecay, with its arguments and values: where warmup_target is
+    given, a straight line from initial_learning_rate up to warmup_target over warmup_steps; then half a
+    cosine from there down to alpha times it over decay_steps; flat after that."""
+
+    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
+                 warmup_steps=0):
+        if decay_steps <= 0:
+            raise ValueError(f"CosineDecay needs decay_steps > 0, not {decay_steps}")
+        self.initial_learning_rate, self.decay_steps, self.alpha = float(initial_learning_rate), decay_steps, alpha
+        self.name, self.warmup_target, self.warmup_steps = name, warmup_target, warmup_steps
+
+    def __call__(self, step) -> float:
+        if self.warmup_target is None:
+            return self._decayed(min(step, self.decay_steps), self.initial_learning_rate)
+        step = min(step, self.decay_steps + self.warmup_steps)
+        if step < self.warmup_steps:
+            rise = self.warmup_target - self.initial_learning_rate
+            return self.initial_learning_rate + rise * step / self.warmup_steps
+        return self._decayed(step - self.warmup_steps, self.warmup_target)
+
+    def _decayed(self, step, start) -> float:
+        cosine = 0.5 * (1.0 + math.cos(math.pi * step / self.decay_steps))
+        return start * ((1 - self.alpha) * cosine + self.alpha)
+
+    def get_config(self) -> dict:
+        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
+                "alpha": self.alpha, "name": self.name, "warmup_target": self.warmup_target,
+                "warmup_steps": self.warmup_steps}
+
+
+schedules = SimpleNamespace(CosineDecay=CosineDecay)  # as keras.optimizers.schedules
+
+
 class Optimizer:
     def __init__(self, learning_rate):
-        self.learning_rate = float(learning_rate)
+        if isinstance(learning_rate, dict):  # a schedule saved by get_config
+            learning_rate = getattr(schedules, learning_rate["class_name"])(**learning_rate["config"])
+        self.schedule = learning_rate if callable(learning_rate) else None
+        self.fixed_learning_rate = None if self.schedule else float(learning_rate)
         self.iterations = 0
         self.state: list[dict] = []
+
+    @property
+    def learning_rate(self) -> float:
+        """The rate of the next step: a schedule's value at the current iteration, as Keras's
+        optimizer.learning_rate reads."""
+        return self.schedule(self.iterations) if self.schedule else self.fixed_learning_rate
 
     def apply(self, weights, grads, squares=None) -> None:
         if not self.state:
@@ -66,7 +112,9 @@ class Optimizer:
             self.state[int(i)][name][...] = value
 
     def get_config(self) -> dict:
-        return {"name": type(self).__name__, "learning_rate": self.learning_rate}
+        rate = ({"class_name": type(self.schedule).__name__, "config": self.schedule.get_config()}
+                if self.schedule else self.fixed_learning_rate)
+        return {"name": type(self).__name__, "learning_rate": rate}
 
 
 class SGD(Optimizer):
