@@ -9,13 +9,17 @@ def config(experiment, started, engine="keras", **engine_extra):
 
 
 def test_outdated_runs_are_named():
-    assert outdated(config("sentiment-lstm", "2026-11-24T10:41:53+0000")) == "old preparation"
-    assert outdated(config("textgen-jamo", "2026-11-30T02:00:00+0000")) is None
+    shuffled = {"shuffle": "a new order each epoch, from (seed, epoch)"}
+    assert outdated(config("sentiment-lstm", "2026-11-24T10:41:53+0000", **shuffled)) == "old preparation"
+    assert outdated(config("textgen-jamo", "2026-11-30T02:00:00+0000", **shuffled)) is None
     assert outdated(config("doit-embedding-rnn", "2026-11-24T12:00:00+0000", "scratch")) == "dense embedding updates"
     assert outdated(config("doit-embedding-rnn", "2026-11-30T12:00:00+0000", "scratch",
                            embedding_updates="sparse")) is None
-    assert outdated(config("doit-embedding-rnn", "2026-11-24T12:00:00+0000", "keras")) is None
-    assert outdated(config("fashion-vgg", "2026-11-24T12:00:00+0000")) is None
+    assert outdated(config("doit-embedding-rnn", "2026-11-24T12:00:00+0000", "keras", **shuffled)) is None
+    assert outdated(config("fashion-vgg", "2026-11-24T12:00:00+0000", **shuffled)) is None
+    # Keras runs made before KerasEngine.fit drew a new order per epoch, with every reason that applies
+    assert outdated(config("fashion-vgg", "2026-11-24T12:00:00+0000")) == "same order every epoch"
+    assert outdated(config("sentiment-lstm", "2026-11-24T10:41:53+0000")) == "old preparation, same order every epoch"
 
 
 def row(experiment, label="", seed=0, ours=0.8):

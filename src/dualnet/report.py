@@ -38,11 +38,14 @@ EMBEDDING_RECIPES = {"doit-embedding-rnn", "doit-embedding-lstm", "sentiment-lst
 def outdated(config: dict) -> str | None:
     """Why a recorded run does not show the current recipe, or None."""
     experiment, engine = config["experiment"]["id"], config.get("engine", {})
+    reasons = []
     if experiment in REPREPARED and config.get("started", "") < BOOKS_PREPARATION:
-        return "old preparation"
+        reasons.append("old preparation")
     if experiment in EMBEDDING_RECIPES and engine.get("engine") == "scratch" and "embedding_updates" not in engine:
-        return "dense embedding updates"
-    return None
+        reasons.append("dense embedding updates")
+    if engine.get("engine") == "keras" and "shuffle" not in engine:  # before KerasEngine.fit drew an order per epoch
+        reasons.append("same order every epoch")
+    return ", ".join(reasons) or None
 
 
 def summarize(run_dir: Path) -> dict:

@@ -54,13 +54,19 @@ class _NonFiniteGuard(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+def epoch_order(count: int, seed: int, epoch: int) -> np.ndarray:
+    """The training samples' order in one epoch: a permutation drawn from (seed, epoch) alone."""
+    return np.random.default_rng([seed, epoch]).permutation(count)
+
+
 class KerasEngine:
     name = "keras"
     model_file = "model.keras"
 
     @staticmethod
     def describe() -> dict:
-        return {"engine": "keras", "keras": keras.__version__, "backend": keras.backend.backend()}
+        return {"engine": "keras", "keras": keras.__version__, "backend": keras.backend.backend(),
+                "shuffle": "a new order each epoch, from (seed, epoch)"}
 
     @staticmethod
     def sentence() -> str:
@@ -68,9 +74,12 @@ class KerasEngine:
         version = getattr(sys.modules.get(backend), "__version__", "")
         return f"Keras {keras.__version__} on {BACKEND_NAMES.get(backend, backend)} {version}".rstrip()
 
-    @staticmethod
-    def seed(seed: int) -> None:
+    def __init__(self):
+        self.shuffle_seed = 0
+
+    def seed(self, seed: int) -> None:
         keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's generators
+        self.shuffle_seed = seed
 
     def build(self, recipe, **model_args):
         adapt = index_inputs if recipe.index_inputs else None
@@ -87,18 +96,29 @@ class KerasEngine:
         return format_summary(f"{recipe.id} (keras, {keras.backend.backend()})", rows, recipe.params)
 
     def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0) -> dict:
+        """One fit() per epoch on the training set in an order drawn for that epoch. Why not Keras's own
+        shuffle=True: on TensorFlow, once keras.utils.set_random_seed has run (as every seeded run does),
+        it draws the same permutation every epoch (measured with Keras 3.15.1, TensorFlow 2.21.0), while an
+        unseeded run, as in the notes, and the scratch engine see a new order each epoch. The order is a
+        function of (seed, epoch), so a resumed run continues exactly as an unbroken one would."""
         validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
         guard = _NonFiniteGuard()
-        history = model.fit(splits.x_train, splits.y_train, batch_size=batch_size, shuffle=True, epochs=epochs,
-                            validation_data=validation, verbose=0,
-                            initial_epoch=initial_epoch, callbacks=[guard] + [_ProgressAdapter(c) for c in callbacks])
-        if guard.where:
-            epoch, batch, loss = guard.where
-            raise NonFiniteLossError(
-                f"the loss became {loss} at epoch {epoch + 1}, batch {batch + 1}: training stopped. The likely "
-                f"cause is too high a learning rate (now {float(model.optimizer.learning_rate)}), or inputs "
-                "that are not scaled or contain NaN.")
-        return {k: [float(v) for v in vs] for k, vs in history.history.items()}
+        hooks = [guard] + [_ProgressAdapter(c) for c in callbacks]
+        history: dict[str, list[float]] = {}
+        for epoch in range(initial_epoch, epochs):
+            order = epoch_order(len(splits.x_train), self.shuffle_seed, epoch)
+            logs = model.fit(splits.x_train[order], splits.y_train[order], batch_size=batch_size, shuffle=False,
+                             epochs=epoch + 1, initial_epoch=epoch, validation_data=validation, verbose=0,
+                             callbacks=hooks).history
+            if guard.where:
+                epoch, batch, loss = guard.where
+                raise NonFiniteLossError(
+                    f"the loss became {loss} at epoch {epoch + 1}, batch {batch + 1}: training stopped. The likely "
+                    f"cause is too high a learning rate (now {float(model.optimizer.learning_rate)}), or inputs "
+                    "that are not scaled or contain NaN.")
+            for key, values in logs.items():
+                history.setdefault(key, []).extend(float(v) for v in values)
+        return history
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:
         values = model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
