@@ -245,3 +245,16 @@ def test_a_model_with_moving_statistics_saves_and_goes_on_training_exactly(tmp_p
         m.fit(x, y, batch_size=8, epochs=1, shuffle=False, verbose=0)
     for a, b in zip(model.get_weights(), again.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.filterwarnings("error")  # an overflow warning from exp would fail the test
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_is_accurate_and_quiet_over_the_whole_range(dtype):
+    from dualnet.scratch.activations import sigmoid
+
+    z = np.concatenate([np.linspace(-40, 40, 8001), [-1e30, -1e4, -88.8, -80.5, 80.5, 1e4, 1e30]]).astype(dtype)
+    got = sigmoid(z)
+    exact = 1.0 / (1.0 + np.exp(-np.clip(z.astype(np.float64), -700, 700)))
+    assert got.dtype == dtype and np.all(np.isfinite(got)) and np.all((got >= 0) & (got <= 1))
+    assert np.abs(got - exact).max() <= (1e-7 if dtype == np.float32 else 1e-15)
+    assert np.all(got[got > 0] >= np.finfo(dtype).tiny)  # no subnormal gate values

@@ -27,8 +27,15 @@ def relu_backward(dy, y):
 
 
 def sigmoid(z):
-    # 1 / (1 + e^-z) written through tanh: never overflows, for any z.
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    # 1 / (1 + e^-z) in place, from exp: NumPy vectorises exp on AVX2 but not tanh, so this takes about
+    # half the time of 0.5 * (1 + tanh(z / 2)) (bench/numpy_costs.py). e^-z is capped at e^80: float32
+    # holds it, and the result for z below -80 (at most 1.8e-35) stays a normal number, never a slow
+    # subnormal.
+    t = np.negative(z)
+    np.minimum(t, 80.0, out=t)
+    np.exp(t, out=t)
+    t += 1.0
+    return np.reciprocal(t, out=t)
 
 
 def sigmoid_backward(dy, y):
