@@ -1,7 +1,9 @@
 """The results table: runs in the course's order, and runs made before a recipe's preparation changed
 labelled as such and kept apart from the current runs' means."""
 
-from dualnet.report import in_course_order, outdated, seed_means
+import json
+
+from dualnet.report import in_course_order, outdated, record, seed_means
 
 
 def config(experiment, started, engine="keras", **engine_extra):
@@ -35,3 +37,15 @@ def test_course_order_and_separate_means():
     means = seed_means(rows)
     assert "| doit-embedding-rnn | scratch | 0 | val_accuracy | 80.00% |" in means
     assert "| doit-embedding-rnn (dense embedding updates) | scratch | 0 | val_accuracy | 70.00% |" in means
+
+
+def test_a_labelled_run_is_recorded_under_its_experiment_id(tmp_path):
+    run_dir = tmp_path / "runs" / "fashion-dense" / "20261124-120000"
+    run_dir.mkdir(parents=True)
+    (run_dir / "config.json").write_text(json.dumps({**config("fashion-dense", "2026-11-24T12:00:00+0000"),
+                                                     "options": {"seed": 1}}))
+    (run_dir / "metrics.json").write_text(json.dumps({"epochs": 25, "notes": {"metric": "test_accuracy"}}))
+    (run_dir / "model.keras").write_bytes(b"not copied")
+    target = record(run_dir, tmp_path / "results")
+    assert target == tmp_path / "results" / "runs" / "fashion-dense" / "keras-seed1-20261124-120000"
+    assert sorted(p.name for p in target.iterdir()) == ["config.json", "metrics.json"]

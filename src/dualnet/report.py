@@ -102,7 +102,7 @@ def record(run_dir: Path, results_dir: Path) -> Path:
         raise RunFolderError(f"{run_dir}: the run has not finished (no metrics.json); finish it with "
                              f"'dualnet run ID --resume {run_dir}' before recording it")
     row = summarize(run_dir)
-    target = Path(results_dir) / "runs" / row["id"] / f"{row['engine'].split()[0]}-seed{row['seed']}-{run_dir.name}"
+    target = Path(results_dir) / "runs" / row["experiment"] / f"{row['engine'].split()[0]}-seed{row['seed']}-{run_dir.name}"
     target.mkdir(parents=True, exist_ok=True)
     for path in run_dir.iterdir():
         if path.name in KEPT_FILES or path.suffix == ".png":
