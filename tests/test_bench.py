@@ -49,3 +49,14 @@ def test_a_sitting_writes_markdown_and_json(tmp_path):
     saved = json.loads(path.with_suffix(".json").read_text())
     figures = saved["results"]["seq-predict"]["configs"]["scratch"]
     assert len(figures["train"]) == 2 and len(figures["infer"]) == 2 and figures["peak_mb"] > 0
+
+
+@pytest.mark.slow
+def test_a_second_sitting_the_same_day_keeps_the_first(tmp_path):
+    first = bench(["seq-predict"], engines=("scratch",), seconds=0.1, rounds=1, out_dir=tmp_path,
+                  stream=open("/dev/null", "w"))
+    kept = first.read_text()
+    second = bench(["seq-predict"], engines=("scratch",), seconds=0.1, rounds=1, out_dir=tmp_path,
+                   stream=open("/dev/null", "w"))
+    assert second != first and first.read_text() == kept and second.with_suffix(".json").is_file()
+    assert sorted(p.name for p in tmp_path.glob("bench-*.json"))[-1] == second.with_suffix(".json").name  # newest last

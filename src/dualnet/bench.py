@@ -144,6 +144,8 @@ def bench(models=MODELS, engines=("scratch", "keras"), backends=BACKENDS, second
     machine = {"cpu": cpu_model(), "extensions": vector_extensions(), "cores": os.cpu_count(),
                "openblas_kernels": kernels_in_use(), "versions": package_versions()}
     stem = Path(out_dir) / f"bench-{date.today()}-{cpu_slug()}"
+    if stem.with_suffix(".json").exists() or stem.with_suffix(".md").exists():  # a second sitting that day
+        stem = Path(out_dir) / f"bench-{date.today()}T{time.strftime('%H%M%S')}-{cpu_slug()}"
     stem.parent.mkdir(parents=True, exist_ok=True)
     record = {"date": str(date.today()), "machine": machine, "seconds": seconds, "rounds": rounds, "results": results}
     stem.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
