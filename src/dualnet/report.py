@@ -92,7 +92,22 @@ def seed_means(rows: list[dict]) -> str:
         lines.append(f"| {experiment} | {engine} | {', '.join(str(r['seed']) for r in runs)} | {runs[0]['metric']} | "
                      f"{mean:.2%} | {100 * (max(values) - min(values)):.2f} points | {runs[0]['notes']:.2%} | "
                      f"{100 * (mean - runs[0]['notes']):+.2f} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + band_count(groups)
+
+
+def band_count(groups: dict[tuple, list[dict]]) -> str:
+    """One sentence: how many (experiment, engine) means of the current recipes land within ±1 point of
+    the notes, and which do not. Labelled (outdated) runs are left out."""
+    inside, outside = [], []
+    for (experiment, engine), runs in groups.items():
+        if runs[0]["id"] != runs[0]["experiment"]:
+            continue
+        difference = 100 * (sum(r["ours"] for r in runs) / len(runs) - runs[0]["notes"])
+        (inside if abs(difference) <= 1.0 else outside).append(f"{experiment} on {engine} ({difference:+.2f})")
+    if not inside and not outside:
+        return ""
+    return (f"\nWithin ±1 point of the notes (mean over seeds, current recipes only): {len(inside)} of "
+            f"{len(inside) + len(outside)}." + (f" Outside: {'; '.join(outside)}." if outside else "") + "\n")
 
 
 def record(run_dir: Path, results_dir: Path) -> Path:
