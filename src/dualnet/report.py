@@ -88,11 +88,15 @@ def seed_means(rows: list[dict]) -> str:
              "|---|---|---|---|---|---|---|---|"]
     for (experiment, engine), runs in groups.items():  # rows come in the course's order
         values = [r["ours"] for r in runs]
-        mean = sum(values) / len(values)
+        mean = mean_of(runs)
         lines.append(f"| {experiment} | {engine} | {', '.join(str(r['seed']) for r in runs)} | {runs[0]['metric']} | "
                      f"{mean:.2%} | {100 * (max(values) - min(values)):.2f} points | {runs[0]['notes']:.2%} | "
                      f"{100 * (mean - runs[0]['notes']):+.2f} |")
     return "\n".join(lines) + "\n" + band_count(groups)
+
+
+def mean_of(runs: list[dict]) -> float:
+    return sum(r["ours"] for r in runs) / len(runs)
 
 
 def band_count(groups: dict[tuple, list[dict]]) -> str:
@@ -102,7 +106,7 @@ def band_count(groups: dict[tuple, list[dict]]) -> str:
     for (experiment, engine), runs in groups.items():
         if runs[0]["id"] != runs[0]["experiment"]:
             continue
-        difference = 100 * (sum(r["ours"] for r in runs) / len(runs) - runs[0]["notes"])
+        difference = 100 * (mean_of(runs) - runs[0]["notes"])
         (inside if abs(difference) <= 1.0 else outside).append(f"{experiment} on {engine} ({difference:+.2f})")
     if not inside and not outside:
         return ""

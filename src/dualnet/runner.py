@@ -43,6 +43,11 @@ def fit_to_input(x: np.ndarray | None, shape: tuple) -> np.ndarray | None:
     return x.reshape((len(x),) + tuple(shape))
 
 
+def steps_per_epoch(splits, batch_size: int) -> int:
+    """Batches in one epoch, the last one partial."""
+    return -(-len(splits.x_train) // batch_size)
+
+
 def compare_with_notes(recipe, metrics: dict) -> dict | None:
     reported = recipe.reported
     if reported is None or reported.metric not in metrics:
@@ -83,7 +88,7 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
     splits = prepare(recipe, options, rng) if recipe.kind == "train" else None
     epochs = options.epochs or recipe.epochs
     batch_size = options.batch_size or recipe.batch_size
-    steps = epochs * -(-len(splits.x_train) // batch_size) if splits else 1  # for a learning-rate schedule
+    steps = epochs * steps_per_epoch(splits, batch_size) if splits else 1  # for a learning-rate schedule
     model = engine.build(recipe, training_steps=steps, **(splits.model_args if splits else {}))
     # The folder only now, with data and model ready: a run that cannot start leaves nothing behind.
     run_dir = Path(resume) if resume else create_run_dir(options.out, recipe.id)
@@ -154,7 +159,7 @@ def inside_view(result, stream) -> None:
 def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done, history, stream):
     """Fit from epoch `done`, checkpointing each epoch; (the whole history, seconds). A Ctrl-C or a
     non-finite loss keeps what finished and says what to do next."""
-    steps = -(-len(splits.x_train) // batch_size)
+    steps = steps_per_epoch(splits, batch_size)
     saver = checkpoint.Checkpointer(engine, model, run_dir, history, options.seed)
     started = time.perf_counter()
     try:

@@ -111,10 +111,10 @@ class KerasEngine:
                              epochs=epoch + 1, initial_epoch=epoch, validation_data=validation, verbose=0,
                              callbacks=hooks).history
             if guard.where:
-                epoch, batch, loss = guard.where
+                stopped_epoch, batch, loss = guard.where
                 raise NonFiniteLossError(
-                    f"the loss became {loss} at epoch {epoch + 1}, batch {batch + 1}: training stopped. The likely "
-                    f"cause is too high a learning rate (now {float(model.optimizer.learning_rate)}), or inputs "
+                    f"the loss became {loss} at epoch {stopped_epoch + 1}, batch {batch + 1}: training stopped. "
+                    f"The likely cause is too high a learning rate (now {float(model.optimizer.learning_rate)}), or inputs "
                     "that are not scaled or contain NaN.")
             for key, values in logs.items():
                 history.setdefault(key, []).extend(float(v) for v in values)
