@@ -1,8 +1,14 @@
-"""Try variants of a course recipe (batch size, peak learning rate, epochs, cosine warm-up) on one
-engine and print each one's figure and training time: the exploration behind the fast recipes.
+"""Try variants of a course recipe on one engine and print each one's figure and training time: the
+exploration behind the fast recipes.
 
     python bench/recipe_variants.py mult-lstm scratch 64:0.003:100:0.02 32:0.002:80:0.02
-    (each variant is batch:learning_rate:epochs:warmup; a negative warm-up means no schedule)
+    python bench/recipe_variants.py mult-gru keras 64:0.002:100:-1 --seeds 0,1,2
+    python bench/recipe_variants.py fashion-vgg keras model=fashion_fast,batch=128,lr=0.003,epochs=8,warmup=0.1
+
+A variant is batch:learning_rate:epochs:warmup (a negative warm-up means no schedule), or key=value
+pairs joined by commas: batch, lr, epochs, warmup, hold (the share at the peak before the cosine), alpha, model (a function of dualnet.models),
+split (the validation share), smoothing (label smoothing), flip (1: a random half of the training
+images mirrored each epoch). The Keras backend is $KERAS_BACKEND's.
 
 Accuracy figures only: when the machine is shared, the seconds are not a speed measurement (that is
 `dualnet bench`'s job)."""
@@ -11,29 +17,63 @@ import dataclasses
 import os
 import sys
 
-from dualnet import experiments
+from dualnet import experiments, models
 from dualnet.experiments.recipe import CosineSchedule
 from dualnet.runner import RunOptions, run
 
 
-def main(base: str, engine: str, variants: list[str], seed: int = 0) -> None:
-    recipe = experiments.get(base)
-    for variant in variants:
+def parse(variant: str) -> dict:
+    if "=" not in variant:
         batch, rate, epochs, warmup = variant.split(":")
-        schedule = CosineSchedule(warmup=float(warmup)) if float(warmup) >= 0 else None
-        tried = dataclasses.replace(recipe, id=f"{base}-variant", batch_size=int(batch), epochs=int(epochs),
-                                    optimizer_args={**recipe.optimizer_args, "learning_rate": float(rate)},
-                                    schedule=schedule)
+        return {"batch": batch, "lr": rate, "epochs": epochs, "warmup": warmup}
+    return dict(pair.split("=", 1) for pair in variant.split(","))
+
+
+def vary(recipe, spec: dict):
+    """The recipe with the variant's changes."""
+    changes = {"id": f"{recipe.id}-variant"}
+    if "batch" in spec:
+        changes["batch_size"] = int(spec["batch"])
+    if "epochs" in spec:
+        changes["epochs"] = int(spec["epochs"])
+    if "lr" in spec:
+        changes["optimizer_args"] = {**recipe.optimizer_args, "learning_rate": float(spec["lr"])}
+    if float(spec.get("warmup", -1)) >= 0 or "hold" in spec:
+        changes["schedule"] = CosineSchedule(warmup=max(0.0, float(spec.get("warmup", 0))),
+                                             hold=float(spec.get("hold", 0)), alpha=float(spec.get("alpha", 0)))
+    elif "warmup" in spec:
+        changes["schedule"] = None
+    if "model" in spec:
+        changes["model"] = getattr(models, spec["model"])
+        changes["params"] = None
+    if "split" in spec:
+        changes["validation_split"] = float(spec["split"])
+    if "smoothing" in spec:
+        changes["label_smoothing"] = float(spec["smoothing"])
+    if "flip" in spec:
+        changes["flip"] = bool(int(spec["flip"]))
+    return dataclasses.replace(recipe, **changes)
+
+
+def main(base: str, engine: str, variants: list[str], seeds=(0,)) -> None:
+    recipe = experiments.get(base)
+    for variant, seed in ((v, s) for v in variants for s in seeds):
+        tried = vary(recipe, parse(variant))
         with open(os.devnull, "w") as quiet:
             result = run(tried, RunOptions(engine=engine, seed=seed, out="runs/variants", inside=False), stream=quiet)
         figure = recipe.reported.metric if recipe.reported else "test_loss"
-        last = {key: values[-1] for key, values in result.history.items()}
-        print(f"{base} {engine} seed {seed} batch {batch} lr {rate} epochs {epochs} warm-up {warmup}: "
-              f"{figure} {result.metrics[figure]:.4f}, last epoch {last}, trained {result.metrics['train_seconds']} s",
-              flush=True)
+        last = {key: round(values[-1], 5) for key, values in result.history.items()}
+        print(f"{base} {engine} seed {seed} {variant}: {figure} {result.metrics[figure]:.4f}, last epoch {last}, "
+              f"trained {result.metrics['train_seconds']} s", flush=True)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    seeds = (0,)
+    if "--seeds" in args:
+        at = args.index("--seeds")
+        seeds = tuple(int(s) for s in args[at + 1].split(","))
+        del args[at:at + 2]
+    if len(args) < 3:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2], sys.argv[3:])
+    main(args[0], args[1], args[2:], seeds)

@@ -33,6 +33,16 @@ def test_the_recipe_schedule_warms_up_then_decays_over_the_whole_run():
     assert all(a < b for a, b in zip(rates[:10], rates[1:11])) and all(a > b for a, b in zip(rates[10:99], rates[11:100]))
 
 
+@pytest.mark.parametrize("schedules", [scratch.optimizers.schedules, keras.optimizers.schedules])
+def test_the_recipe_schedule_can_hold_the_peak_then_decay(schedules):
+    schedule = CosineSchedule(hold=0.7).make(schedules, peak=0.002, total_steps=100)
+    rates = np.array([float(schedule(step)) for step in range(101)])
+    np.testing.assert_allclose(rates[:71], 0.002, rtol=1e-6)
+    assert all(a > b for a, b in zip(rates[70:99], rates[71:100])) and rates[100] == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(ValueError, match="not both"):
+        CosineSchedule(warmup=0.1, hold=0.5)
+
+
 def dense_stack(L):
     return [L.Input(shape=(6,)), L.Dense(5, activation="tanh"), L.Dense(3, activation="softmax")]
 

@@ -124,10 +124,9 @@ def run(experiment: str, *, engine: str | None = None, backend: str | None = Non
     else:
         engine = engine or recipe.engines[0]
         choice = None
+        backend = backend or recipe.backend  # the fast recipes: "auto"; the notes' recipes: none (TensorFlow)
         if backend == "auto" and engine == "keras":
-            from dualnet.bench import auto_backend
-
-            backend, why = auto_backend(recipe)
+            backend, why = choose_backend(recipe)
             choice = f"auto: {backend} ({why})"
             print(f"backend {choice}", file=sys.stderr)
         use_backend(None if backend == "auto" else backend)
@@ -136,6 +135,17 @@ def run(experiment: str, *, engine: str | None = None, backend: str | None = Non
                              out=out, corpus=corpus, embedding_updates=embedding_updates or "sparse",
                              backend_choice=choice, inside=inside)
     return run_recipe(recipe, options, stream=stream, resume=Path(resume) if resume is not None else None)
+
+
+def choose_backend(recipe) -> tuple[str, str]:
+    """(backend, why) for auto: the fastest measured for the recipe's kind of network, unless Keras already
+    runs in this process (a notebook's kernel), which keeps its backend."""
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        return keras.backend.backend(), "Keras was already imported in this process; restart to let auto choose"
+    from dualnet.bench import auto_backend
+
+    return auto_backend(recipe)
 
 
 def use_backend(backend: str | None) -> None:

@@ -38,8 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--engine", choices=("keras", "scratch"),
                        help="keras (Keras 3) or scratch (the NumPy engine); default: the experiment's first")
         p.add_argument("--backend", choices=BACKENDS + ("auto",),
-                   help="Keras backend (default: $KERAS_BACKEND, else tensorflow); auto: the fastest measured by "
-                        "'dualnet bench' for this kind of network on this kind of CPU")
+                   help="Keras backend (default: auto for the recipes beyond the notes, else $KERAS_BACKEND, else "
+                        "tensorflow, the notes' backend); auto: the fastest measured by 'dualnet bench' for this "
+                        "kind of network on this kind of CPU")
 
     p = sub.add_parser("summary", help="the model's layers and parameter count, against the notes'")
     p.add_argument("id")

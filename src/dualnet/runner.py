@@ -156,6 +156,15 @@ def inside_view(result, stream) -> None:
         print(f"inside view: {', '.join(p.name for p in written)}", file=stream)
 
 
+def epoch_inputs(recipe, splits, seed: int):
+    """The recipe's per-epoch augmentation as a function of the epoch, or None."""
+    if not recipe.flip:
+        return None
+    from dualnet.augment import mirror_half
+
+    return lambda epoch: mirror_half(splits.x_train, seed, epoch)
+
+
 def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done, history, stream):
     """Fit from epoch `done`, checkpointing each epoch; (the whole history, seconds). A Ctrl-C or a
     non-finite loss keeps what finished and says what to do next."""
@@ -164,7 +173,8 @@ def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, d
     started = time.perf_counter()
     try:
         engine.fit(model, splits, epochs, batch_size, callbacks=[saver, EpochProgress(epochs, steps, stream)],
-                   initial_epoch=done)  # saved before shown: a printed epoch is a kept epoch
+                   initial_epoch=done, epoch_inputs=epoch_inputs(recipe, splits, options.seed))
+        # (saved before shown: a printed epoch is a kept epoch)
     except KeyboardInterrupt:
         write_history(run_dir, saver.history, recipe, options)
         raise InterruptedRun(

@@ -11,7 +11,8 @@ class LayerRow:
     kind: str            # the layer's class name
     output_shape: tuple  # without the batch axis
     params: int
-    trainable: bool = True
+    trainable: int | None = None  # how many of params are trained (None: all); BatchNormalization's
+                                  # moving statistics are counted but not trained
 
 
 def format_summary(title: str, rows: list[LayerRow], notes_params: int | None = None) -> str:
@@ -22,7 +23,7 @@ def format_summary(title: str, rows: list[LayerRow], notes_params: int | None = 
     line = lambda cells: "".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
     rule = "-" * sum(widths)
     total = sum(r.params for r in rows)
-    trainable = sum(r.params for r in rows if r.trainable)
+    trainable = sum(r.params if r.trainable is None else r.trainable for r in rows)
     out = [f'Model: "{title}"', rule, line(header), "=" * sum(widths)]
     out += [line(cells) for cells in table]
     out += ["=" * sum(widths),

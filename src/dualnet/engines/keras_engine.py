@@ -91,23 +91,27 @@ class KerasEngine:
         return tuple(model.inputs[0].shape[1:])
 
     def summary(self, model, recipe) -> str:
-        rows = [LayerRow(layer.name, type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params())
+        rows = [LayerRow(layer.name, type(layer).__name__, tuple(layer.output.shape[1:]), layer.count_params(),
+                         sum(int(np.prod(w.shape)) for w in layer.trainable_weights))
                 for layer in model.layers]
         return format_summary(f"{recipe.id} (keras, {keras.backend.backend()})", rows, recipe.params)
 
-    def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0) -> dict:
+    def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0,
+            epoch_inputs=None) -> dict:
         """One fit() per epoch on the training set in an order drawn for that epoch. Why not Keras's own
         shuffle=True: on TensorFlow, once keras.utils.set_random_seed has run (as every seeded run does),
         it draws the same permutation every epoch (measured with Keras 3.15.1, TensorFlow 2.21.0), while an
         unseeded run, as in the notes, and the scratch engine see a new order each epoch. The order is a
-        function of (seed, epoch), so a resumed run continues exactly as an unbroken one would."""
+        function of (seed, epoch), so a resumed run continues exactly as an unbroken one would.
+        epoch_inputs(epoch), where given, are that epoch's training inputs (augmented), in the splits' order."""
         validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
         guard = _NonFiniteGuard()
         hooks = [guard] + [_ProgressAdapter(c) for c in callbacks]
         history: dict[str, list[float]] = {}
         for epoch in range(initial_epoch, epochs):
             order = epoch_order(len(splits.x_train), self.shuffle_seed, epoch)
-            logs = model.fit(splits.x_train[order], splits.y_train[order], batch_size=batch_size, shuffle=False,
+            x = splits.x_train if epoch_inputs is None else epoch_inputs(epoch)
+            logs = model.fit(x[order], splits.y_train[order], batch_size=batch_size, shuffle=False,
                              epochs=epoch + 1, initial_epoch=epoch, validation_data=validation, verbose=0,
                              callbacks=hooks).history
             if guard.where:

@@ -56,12 +56,20 @@ class ScratchEngine:
         model.summary(print_fn=lines.append, notes_params=recipe.params)
         return "\n".join(lines) + "\n"
 
-    def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0) -> dict:
+    def fit(self, model, splits, epochs: int, batch_size: int, callbacks=(), initial_epoch: int = 0,
+            epoch_inputs=None) -> dict:
+        """model.fit over all epochs; with epoch_inputs(epoch) (that epoch's augmented training inputs),
+        one fit() per epoch, the shuffling generator running on from one to the next."""
         validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
-        history = model.fit(splits.x_train, splits.y_train, batch_size=batch_size, epochs=epochs,
-                            validation_data=validation, shuffle=True, verbose=0, callbacks=list(callbacks),
-                            initial_epoch=initial_epoch)
-        return history.history
+        spans = [(initial_epoch, epochs)] if epoch_inputs is None else [(e, e + 1) for e in range(initial_epoch, epochs)]
+        history: dict[str, list[float]] = {}
+        for first, end in spans:
+            x = splits.x_train if epoch_inputs is None else epoch_inputs(first)
+            logs = model.fit(x, splits.y_train, batch_size=batch_size, epochs=end, validation_data=validation,
+                             shuffle=True, verbose=0, callbacks=list(callbacks), initial_epoch=first).history
+            for key, values in logs.items():
+                history.setdefault(key, []).extend(values)
+        return history
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:
         return model.evaluate(x, y, batch_size=batch_size, return_dict=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from dualnet.experiments import cnn, rnn
+from dualnet.experiments import cnn, fast, rnn
 from dualnet.experiments.recipe import Augmentation, Recipe, Reported
 
 REGISTRY: dict[str, Recipe] = {}
@@ -19,6 +19,7 @@ def register(recipes) -> None:
 
 register(cnn.RECIPES)
 register(rnn.RECIPES)
+register(fast.RECIPES)
 
 
 class UnknownExperimentError(KeyError):

@@ -37,19 +37,41 @@ class Augmentation:
 @dataclass(frozen=True)
 class CosineSchedule:
     """The learning rate over a whole run: up in a straight line from 0 to optimizer_args' learning_rate
-    over the first `warmup` share of the steps, then half a cosine down to `alpha` times it at the last
-    step (keras.optimizers.schedules.CosineDecay on both engines)."""
+    over the first `warmup` share of the steps, or held at it for the first `hold` share, then half a
+    cosine down to `alpha` times it at the last step (keras.optimizers.schedules.CosineDecay on both
+    engines; a hold is its warm-up from the peak to the peak)."""
 
     warmup: float = 0.0
     alpha: float = 0.0
+    hold: float = 0.0
+
+    def __post_init__(self):
+        if self.warmup and self.hold:
+            raise ValueError("CosineSchedule: a warm-up or a hold, not both (CosineDecay has one first phase)")
 
     def make(self, schedules, peak: float, total_steps: int):
-        warmup_steps = int(round(self.warmup * total_steps))
-        decay_steps = max(1, total_steps - warmup_steps)
-        if warmup_steps:
-            return schedules.CosineDecay(0.0, decay_steps, alpha=self.alpha, warmup_target=peak,
-                                         warmup_steps=warmup_steps)
+        first_steps = int(round((self.warmup or self.hold) * total_steps))
+        decay_steps = max(1, total_steps - first_steps)
+        if first_steps:
+            start = peak if self.hold else 0.0
+            return schedules.CosineDecay(start, decay_steps, alpha=self.alpha, warmup_target=peak,
+                                         warmup_steps=first_steps)
         return schedules.CosineDecay(peak, decay_steps, alpha=self.alpha)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """What a recipe beyond the notes must reach: at least `at_least` of `metric`, in at most `time_share`
+    of the training time of the notes' recipe `improves`, on the same machine."""
+
+    metric: str
+    at_least: float
+    improves: str        # the notes' experiment id whose time it is measured against
+    time_share: float    # e.g. 1/20
+
+    def describe(self) -> str:
+        return (f"{self.metric.replace('_', ' ')} >= {self.at_least:.1%} in <= 1/{round(1 / self.time_share)} "
+                f"of {self.improves}'s time")
 
 
 @dataclass(frozen=True)
@@ -73,11 +95,14 @@ class Recipe:
     epochs: int = 1
     batch_size: int = 32               # Keras's default, which the notes' fit() calls use
     augmentation: Augmentation | None = None
+    flip: bool = False                 # each epoch, a new random half of the training images mirrored
     data_args: dict = field(default_factory=dict)  # for the data preparer, e.g. IMDB's num_words
     index_inputs: bool = False         # the notes one-hot word indices; the first layer looks rows up instead
     bptt_steps: int | None = None      # scratch engine: backpropagate through the last N time steps only
     notes_gradient: bool = False       # scratch: the Do it! book's recurrent backward, without the transpose
     reported: Reported | None = None
+    goal: Goal | None = None           # for the recipes beyond the notes
+    backend: str | None = None         # the Keras backend when none is asked for ("auto": the fastest measured)
     demo: Callable | None = None       # for kind "demo": demo(run_dir, options, stream) -> files written
     report: Callable | None = None     # after training: report(engine, model, splits, stream) -> extra metrics
     engines: tuple[str, ...] = ("keras",)  # the first is the default
@@ -101,6 +126,8 @@ class Recipe:
     def figure(self) -> str:
         if self.reported:
             return self.reported.describe()
+        if self.goal:
+            return self.goal.describe()
         if self.params:
             return f"{self.params:,} params"
         return self.notes or "figures"

@@ -253,7 +253,8 @@ class Sequential:
     def summary(self, print_fn=print, notes_params=None) -> None:
         from dualnet.summary import LayerRow, format_summary
 
-        rows = [LayerRow(layer.name, type(layer).__name__, layer.output_shape, layer.count_params(), layer.trainable)
+        rows = [LayerRow(layer.name, type(layer).__name__, layer.output_shape, layer.count_params(),
+                         sum(w.size for w in layer.trainable_weights) if layer.trainable else 0)
                 for layer in self.layers]
         print_fn(format_summary(self.name, rows, notes_params).rstrip("\n"))
 

@@ -1,0 +1,133 @@
+"""The recipes beyond the notes against their goals: each trained in full on each engine for several seeds,
+its figure's mean and spread, and its training time against the notes' recipe it improves on, measured in
+the same sitting on the same machine.
+
+    python bench/fast_recipes.py --data-dir ../shared/datasets
+    python bench/fast_recipes.py --ids mult-gru-fast --engines keras --seeds 0 1 2 --data-dir ../shared/datasets
+
+Each run is a `dualnet run ID --engine E --seed S --no-inside` in its own process (so `backend auto`
+can pick its backend), its folder kept under --out. The notes' recipe is not trained in full: its time is
+its epochs times the seconds one epoch takes at the throughput `dualnet bench` measures for it in this
+sitting (training samples over training speed plus validation samples over inference speed), on Keras
+with TensorFlow, the notes' framework, and on the same engine as the fast run. Writes
+results/fast-recipes-<date>-<cpu>.md and .json. Run it on a quiet machine: the seconds are the point.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from dualnet import experiments
+from dualnet.bench import cpu_slug, run_worker
+from dualnet.machine import cpu_model, package_versions, vector_extensions
+
+
+def train(experiment_id: str, engine: str, seed: int, out: str, data_dir: str | None) -> dict:
+    cmd = [sys.executable, "-m", "dualnet", "run", experiment_id, "--engine", engine, "--seed", str(seed),
+           "--out", out, "--no-inside"] + (["--data-dir", data_dir] if data_dir else [])
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
+    run_dir = Path(done.stdout.strip().splitlines()[-1].removeprefix("run folder: "))
+    metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+    config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
+    return {"seed": seed, "run": str(run_dir), "metrics": metrics, "sizes": config.get("data"),
+            "backend": config.get("engine", {}).get("backend"), "backend_choice": config["options"].get("backend_choice")}
+
+
+def notes_seconds(notes_id: str, engine: str, backend: str | None, sizes: dict, seconds: float, rounds: int) -> dict:
+    """The notes' recipe's training time from its measured throughput: epochs x (train / train speed +
+    validation / inference speed)."""
+    recipe = experiments.get(notes_id)
+    speed = run_worker(notes_id, engine, backend, seconds, rounds)
+    per_epoch = sizes["train"] / max(speed["train"]) + sizes["validation"] / max(speed["infer"])
+    return {"engine": engine, "backend": backend, "epochs": recipe.epochs, "seconds": recipe.epochs * per_epoch,
+            "train_rate": max(speed["train"]), "infer_rate": max(speed["infer"]), "raw": speed}
+
+
+def main(argv=None) -> Path:
+    fast_ids = [r.id for r in experiments.REGISTRY.values() if r.goal is not None]
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--ids", nargs="+", default=fast_ids)
+    p.add_argument("--engines", nargs="+", default=["keras", "scratch"])
+    p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    p.add_argument("--data-dir")
+    p.add_argument("--out", default="runs/fast")
+    p.add_argument("--seconds", type=float, default=6.0, help="per round of the notes' recipe's throughput")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--results", default="results")
+    args = p.parse_args(argv)
+
+    entries = []
+    for experiment_id in args.ids:
+        recipe = experiments.get(experiment_id)
+        for engine in args.engines:
+            runs = []
+            for seed in args.seeds:
+                runs.append(train(experiment_id, engine, seed, args.out, args.data_dir))
+                m = runs[-1]["metrics"]
+                print(f"{experiment_id} {engine} ({runs[-1]['backend'] or 'numpy'}) seed {seed}: "
+                      f"{recipe.goal.metric} {m[recipe.goal.metric]:.4f} in {m['train_seconds']:.1f} s", flush=True)
+            reference = [notes_seconds(recipe.goal.improves, "keras", "tensorflow", runs[0]["sizes"], args.seconds,
+                                       args.rounds)]
+            if engine == "scratch":
+                reference.append(notes_seconds(recipe.goal.improves, "scratch", None, runs[0]["sizes"], args.seconds,
+                                               args.rounds))
+            entries.append({"id": experiment_id, "engine": engine, "goal": recipe.goal.__dict__, "runs": runs,
+                            "notes": reference})
+            print(f"  the notes' {recipe.goal.improves}: " + ", ".join(
+                f"{r['engine']}/{r['backend'] or 'numpy'} {r['seconds']:.0f} s" for r in reference), flush=True)
+
+    machine = {"cpu": cpu_model(), "extensions": vector_extensions(), "cores": os.cpu_count(),
+               "versions": package_versions()}
+    record = {"date": str(date.today()), "command": "python " + " ".join(sys.argv), "machine": machine,
+              "entries": entries}
+    stem = Path(args.results) / f"fast-recipes-{date.today()}-{cpu_slug()}"
+    if stem.with_suffix(".json").exists():
+        stem = Path(args.results) / f"fast-recipes-{date.today()}T{time.strftime('%H%M%S')}-{cpu_slug()}"
+    stem.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    stem.with_suffix(".md").write_text(markdown(record), encoding="utf-8")
+    print(f"written: {stem.with_suffix('.md')}")
+    return stem.with_suffix(".md")
+
+
+def markdown(record: dict) -> str:
+    m = record["machine"]
+    lines = [f"# The recipes beyond the notes against their goals ({record['date']})", "",
+             f"Command: `{record['command']}`", "",
+             f"Machine: {m['cpu']} ({', '.join(m['extensions']) or 'no AVX'}), {m['cores']} cores; "
+             + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), "",
+             "Each row: full-length runs, one per seed; the figure on the real test set; training seconds as the "
+             "run measured them (validation included). The notes' time is computed from its throughput measured "
+             "in the same sitting (see bench/fast_recipes.py).", "",
+             "| recipe | engine | seeds | figure per seed | mean | spread | goal | train s per seed | mean s | "
+             "notes' recipe, Keras/TF s | share | goal's share | notes' recipe, same engine s | share |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for e in record["entries"]:
+        goal, runs = e["goal"], e["runs"]
+        values = [r["metrics"][goal["metric"]] for r in runs]
+        seconds = [r["metrics"]["train_seconds"] for r in runs]
+        mean, mean_s = statistics.mean(values), statistics.mean(seconds)
+        tf = e["notes"][0]["seconds"]
+        same = e["notes"][-1]["seconds"] if e["engine"] == "scratch" else tf
+        engine = e["engine"] + (f"/{runs[0]['backend']}" if runs[0]["backend"] else "")
+        reached = "yes" if mean >= goal["at_least"] and mean_s <= goal["time_share"] * tf else "no"
+        lines.append(
+            f"| {e['id']} | {engine} | {', '.join(str(r['seed']) for r in runs)} | "
+            f"{', '.join(f'{v:.2%}' for v in values)} | {mean:.2%} | {100 * (max(values) - min(values)):.2f} points | "
+            f">= {goal['at_least']:.1%}, reached: {reached} | {', '.join(f'{s:.0f}' for s in seconds)} | {mean_s:.0f} | "
+            f"{tf:.0f} | {mean_s / tf:.3f} | {goal['time_share']:.3f} | {same:.0f} | {mean_s / same:.3f} |")
+    lines += ["", "Runs: " + "; ".join(r["run"] for e in record["entries"] for r in e["runs"]), ""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

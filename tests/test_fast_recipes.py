@@ -1,0 +1,117 @@
+"""The recipes beyond the notes: each builds and trains on both engines, their augmentation and backend
+choice do what they say, and a BatchNormalization model's summary splits its parameters as Keras does.
+(How fast and how accurate they are is measured by bench/fast_recipes.py, never here.)"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import dualnet
+from dualnet import experiments
+from dualnet.augment import mirror_half
+from dualnet.engines import get_engine
+from dualnet.experiments.inputs import Splits
+from dualnet.runner import RunOptions, run
+
+FAST_IDS = [r.id for r in experiments.REGISTRY.values() if r.goal is not None]
+
+
+def test_the_fast_recipes_are_registered_with_a_goal_against_a_notes_recipe():
+    assert {"fashion-fast", "mult-gru-fast"} <= set(FAST_IDS)
+    for experiment_id in FAST_IDS:
+        recipe = experiments.get(experiment_id)
+        improved = experiments.get(recipe.goal.improves)
+        assert improved.goal is None and improved.reported is not None
+        assert recipe.engines == ("keras", "scratch") and recipe.backend == "auto"
+        assert recipe.goal.metric == improved.reported.metric
+
+
+@pytest.mark.parametrize("engine", ["keras", "scratch"])
+@pytest.mark.parametrize("experiment_id", FAST_IDS)
+def test_each_fast_recipe_trains_one_step_on_both_engines(experiment_id, engine, fashion_dir, tmp_path):
+    recipe = experiments.get(experiment_id)
+    eng = get_engine(engine)
+    eng.seed(0)
+    model = eng.build(recipe, training_steps=1)
+    if recipe.params is not None:
+        assert model.count_params() == recipe.params
+    before = [np.array(w) for w in model.get_weights()]
+    shape = eng.input_shape(model)
+    rng = np.random.default_rng(0)
+    x = rng.random((recipe.batch_size,) + tuple(shape), dtype=np.float32)
+    y = rng.integers(0, 10, recipe.batch_size) if recipe.loss.startswith("sparse") else rng.random(recipe.batch_size)
+    splits = Splits(x, y.astype(np.float32) if recipe.loss == "mse" else y, None, None, x, y)
+    history = eng.fit(model, splits, epochs=1, batch_size=recipe.batch_size)  # one step: one batch
+    assert np.isfinite(history["loss"][0])
+    changed = [not np.array_equal(a, np.array(b)) for a, b in zip(before, model.get_weights())]
+    assert all(changed), "every weight, moving statistics included, moves in one training step"
+
+
+def test_fashion_fast_runs_end_to_end_with_its_flips_and_schedule(fashion_dir, tmp_path):
+    result = run(experiments.get("fashion-fast"),
+                 RunOptions(engine="scratch", epochs=2, limit=160, data_dir=str(fashion_dir), verify=False,
+                            out=str(tmp_path), inside=False), stream=open("/dev/null", "w"))
+    assert len(result.history["loss"]) == 2 and np.isfinite(result.metrics["test_accuracy"])
+    config = json.loads((result.run_dir / "config.json").read_text())
+    assert config["experiment"]["flip"] is True and config["experiment"]["goal"]["improves"] == "fashion-vgg"
+
+
+def test_mirror_half_mirrors_a_new_random_half_each_epoch():
+    images = np.random.default_rng(0).random((400, 6, 5, 1), dtype=np.float32)
+    first = mirror_half(images, seed=3, epoch=0)
+    mirrored = np.array([not np.array_equal(a, b) for a, b in zip(first, images)])
+    assert 150 < mirrored.sum() < 250
+    np.testing.assert_array_equal(first[mirrored], images[mirrored][:, :, ::-1])
+    np.testing.assert_array_equal(first[~mirrored], images[~mirrored])
+    np.testing.assert_array_equal(mirror_half(images, seed=3, epoch=0), first)  # drawn from (seed, epoch)
+    assert not np.array_equal(mirror_half(images, seed=3, epoch=1), first)
+    assert not np.array_equal(mirror_half(images, seed=4, epoch=0), first)
+    assert np.array_equal(images, np.random.default_rng(0).random((400, 6, 5, 1), dtype=np.float32))
+
+
+@pytest.mark.parametrize("engine", ["keras", "scratch"])
+def test_fit_trains_on_each_epochs_own_inputs(engine):
+    """epoch_inputs(epoch) is asked once per epoch and what it gives is what trains: giving back the
+    training set unchanged trains exactly as no augmentation does, and giving zeros trains otherwise."""
+    recipe = experiments.get("fashion-dense")
+    rng = np.random.default_rng(1)
+    x, y = rng.random((64, 28, 28), dtype=np.float32), rng.integers(0, 10, 64)
+    asked = []
+
+    def train(epoch_inputs):
+        eng = get_engine(engine)
+        eng.seed(5)
+        model = eng.build(recipe)
+        eng.fit(model, Splits(x, y, None, None, x, y), epochs=3, batch_size=16, epoch_inputs=epoch_inputs)
+        return [np.array(w) for w in model.get_weights()]
+
+    plain = train(None)
+    same = train(lambda epoch: asked.append(epoch) or x)
+    zeros = train(lambda epoch: np.zeros_like(x))
+    assert asked == [0, 1, 2]
+    for a, b in zip(plain, same):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+    assert not np.allclose(plain[0], zeros[0])
+
+
+@pytest.mark.parametrize("engine", ["keras", "scratch"])
+def test_a_summary_counts_batch_normalisation_statistics_as_not_trained(engine):
+    recipe = experiments.get("fashion-fast")
+    eng = get_engine(engine)
+    model = eng.build(recipe)
+    moving = 2 * (32 + 64 + 128)  # moving mean and variance per channel of the three normalisations
+    text = eng.summary(model, recipe)
+    assert f"Trainable params: {94_634 - moving:,}" in text
+    assert f"Non-trainable params: {moving:,}" in text
+
+
+def test_a_fast_recipe_chooses_its_backend_and_a_notes_recipe_does_not(fashion_dir, tmp_path):
+    common = dict(engine="keras", epochs=1, limit=64, data_dir=str(fashion_dir), verify=False, out=str(tmp_path),
+                  inside=False, stream=open("/dev/null", "w"))
+    fast = dualnet.run("fashion-fast", **common)
+    assert fast.config["options"]["backend_choice"].startswith("auto: ")
+    notes = dualnet.run("fashion-dense", **common)
+    assert notes.config["options"]["backend_choice"] is None
