@@ -6,9 +6,9 @@ exploration behind the fast recipes.
     python bench/recipe_variants.py fashion-vgg keras model=fashion_fast,batch=128,lr=0.003,epochs=8,warmup=0.1
 
 A variant is batch:learning_rate:epochs:warmup (a negative warm-up means no schedule), or key=value
-pairs joined by commas: batch, lr, epochs, warmup, hold (the share at the peak before the cosine), alpha, model (a function of dualnet.models),
+pairs joined by commas: batch, lr, opt (an optimizer's class name, with momentum and nesterov), epochs, warmup, hold (the share at the peak before the cosine), alpha, model (a function of dualnet.models),
 split (the validation share), smoothing (label smoothing), flip (1: a random half of the training
-images mirrored each epoch). The Keras backend is $KERAS_BACKEND's.
+images mirrored each epoch), tta (1: test-time flip). The Keras backend is $KERAS_BACKEND's.
 
 Accuracy figures only: when the machine is shared, the seconds are not a speed measurement (that is
 `dualnet bench`'s job)."""
@@ -36,8 +36,13 @@ def vary(recipe, spec: dict):
         changes["batch_size"] = int(spec["batch"])
     if "epochs" in spec:
         changes["epochs"] = int(spec["epochs"])
+    if "opt" in spec:  # e.g. opt=SGD,momentum=0.9,nesterov=1
+        changes["optimizer"] = spec["opt"]
+        changes["optimizer_args"] = {k: (bool(int(spec[k])) if k == "nesterov" else float(spec[k]))
+                                     for k in ("momentum", "nesterov") if k in spec}
     if "lr" in spec:
-        changes["optimizer_args"] = {**recipe.optimizer_args, "learning_rate": float(spec["lr"])}
+        changes["optimizer_args"] = {**changes.get("optimizer_args", recipe.optimizer_args),
+                                     "learning_rate": float(spec["lr"])}
     if float(spec.get("warmup", -1)) >= 0 or "hold" in spec:
         changes["schedule"] = CosineSchedule(warmup=max(0.0, float(spec.get("warmup", 0))),
                                              hold=float(spec.get("hold", 0)), alpha=float(spec.get("alpha", 0)))
@@ -52,6 +57,10 @@ def vary(recipe, spec: dict):
         changes["label_smoothing"] = float(spec["smoothing"])
     if "flip" in spec:
         changes["flip"] = bool(int(spec["flip"]))
+    if spec.get("tta") == "1":
+        from dualnet.experiments.fast import flip_averaged
+
+        changes["report"] = flip_averaged
     return dataclasses.replace(recipe, **changes)
 
 
@@ -61,10 +70,11 @@ def main(base: str, engine: str, variants: list[str], seeds=(0,)) -> None:
         tried = vary(recipe, parse(variant))
         with open(os.devnull, "w") as quiet:
             result = run(tried, RunOptions(engine=engine, seed=seed, out="runs/variants", inside=False), stream=quiet)
-        figure = recipe.reported.metric if recipe.reported else "test_loss"
+        figure = (recipe.reported or recipe.goal).metric if (recipe.reported or recipe.goal) else "test_loss"
+        extra = {k: round(v, 4) for k, v in result.metrics.items() if k.startswith("test_") and k != figure}
         last = {key: round(values[-1], 5) for key, values in result.history.items()}
-        print(f"{base} {engine} seed {seed} {variant}: {figure} {result.metrics[figure]:.4f}, last epoch {last}, "
-              f"trained {result.metrics['train_seconds']} s", flush=True)
+        print(f"{base} {engine} seed {seed} {variant}: {figure} {result.metrics[figure]:.4f} {extra}, last epoch "
+              f"{last}, trained {result.metrics['train_seconds']} s", flush=True)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,18 @@ def test_auto_backend_reads_the_newest_record_of_this_cpu(tmp_path):
     assert backend == "tensorflow" and "no benchmark of convolutional networks" in why
 
 
+def test_auto_backend_prefers_a_measurement_of_the_model_itself(tmp_path):
+    pytest.importorskip("jax")
+    measured = record({"fashion-fast": ("convolutional", {"keras/tensorflow": 900, "keras/jax": 450}),
+                       "doit-conv1": ("convolutional", {"keras/tensorflow": 2700, "keras/jax": 4700}),
+                       "fashion-cnn-pool": ("convolutional", {"keras/tensorflow": 960, "keras/jax": 1050})})
+    (tmp_path / f"bench-2026-01-01-{cpu_slug()}.json").write_text(json.dumps(measured))
+    backend, why = auto_backend(experiments.get("fashion-fast"), places=[tmp_path])
+    assert backend == "tensorflow" and why.startswith("fastest for fashion-fast")
+    backend, why = auto_backend(experiments.get("fashion-vgg"), places=[tmp_path])  # not measured: its kind's
+    assert backend == "jax" and why.startswith("fastest for convolutional networks")
+
+
 @pytest.mark.slow
 def test_a_sitting_writes_markdown_and_json(tmp_path):
     path = bench(["seq-predict"], engines=("scratch",), seconds=0.2, rounds=2, out_dir=tmp_path,

@@ -16,6 +16,18 @@ from dualnet.experiments.recipe import CosineSchedule, Goal, Recipe
 NOTES = {r.id: r for r in cnn.RECIPES + rnn.RECIPES}
 
 
+def flip_averaged(engine, model, splits, stream) -> dict:
+    """Test-time flip: each test image's class from the mean of the model's outputs for it and for its
+    mirror image (the plain figure stays test_accuracy)."""
+    import numpy as np
+
+    outputs = (engine.predict(model, splits.x_test) + engine.predict(model, splits.x_test[:, :, ::-1])) / 2
+    labels = splits.y_test.argmax(axis=1) if splits.y_test.ndim == 2 else splits.y_test
+    share = float(np.mean(outputs.argmax(axis=1) == labels))
+    print(f"test accuracy with test-time flip: {share:.2%}", file=stream)
+    return {"test_accuracy_flip_averaged": share}
+
+
 def beyond(notes_id: str, new_id: str, title: str, goal: Goal, **changes) -> Recipe:
     """The notes' recipe `notes_id` with `changes`, under a new id."""
     return replace(NOTES[notes_id], id=new_id, title=title, listing=f"beyond the notes ({notes_id} changed)",
