@@ -66,7 +66,14 @@ def main(argv=None) -> Path:
     p.add_argument("--results", default="results")
     args = p.parse_args(argv)
 
-    entries = []
+    machine = {"cpu": cpu_model(), "extensions": vector_extensions(), "cores": os.cpu_count(),
+               "versions": package_versions()}
+    record = {"date": str(date.today()), "command": "python " + " ".join(sys.argv), "machine": machine,
+              "entries": []}
+    stem = Path(args.results) / f"fast-recipes-{date.today()}-{cpu_slug()}"
+    if stem.with_suffix(".json").exists():
+        stem = Path(args.results) / f"fast-recipes-{date.today()}T{time.strftime('%H%M%S')}-{cpu_slug()}"
+    entries = record["entries"]
     for experiment_id in args.ids:
         recipe = experiments.get(experiment_id)
         for engine in args.engines:
@@ -85,16 +92,9 @@ def main(argv=None) -> Path:
                             "notes": reference})
             print(f"  the notes' {recipe.goal.improves}: " + ", ".join(
                 f"{r['engine']}/{r['backend'] or 'numpy'} {r['seconds']:.0f} s" for r in reference), flush=True)
-
-    machine = {"cpu": cpu_model(), "extensions": vector_extensions(), "cores": os.cpu_count(),
-               "versions": package_versions()}
-    record = {"date": str(date.today()), "command": "python " + " ".join(sys.argv), "machine": machine,
-              "entries": entries}
-    stem = Path(args.results) / f"fast-recipes-{date.today()}-{cpu_slug()}"
-    if stem.with_suffix(".json").exists():
-        stem = Path(args.results) / f"fast-recipes-{date.today()}T{time.strftime('%H%M%S')}-{cpu_slug()}"
-    stem.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-    stem.with_suffix(".md").write_text(markdown(record), encoding="utf-8")
+            # Written after each recipe and engine: a sitting cut short keeps what it measured.
+            stem.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+            stem.with_suffix(".md").write_text(markdown(record), encoding="utf-8")
     print(f"written: {stem.with_suffix('.md')}")
     return stem.with_suffix(".md")
 

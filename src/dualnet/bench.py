@@ -22,7 +22,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-MODELS = ["fashion-cnn-pool", "fashion-vgg", "doit-conv1", "mult-lstm", "mult-gru", "fashion-fast", "mult-gru-fast"]
+MODELS = ["fashion-cnn-pool", "fashion-vgg", "doit-conv1", "mult-lstm", "mult-gru", "fashion-fast", "mult-gru-fast", "mult-lstm-fast"]
 BACKENDS = ("tensorflow", "jax", "torch")
 
 

@@ -109,9 +109,9 @@ def _conv_bn_relu(L, filters):
             L.Activation("relu")]
 
 
-def fashion_fast(L, widths=(16, 32, 64)):
+def fashion_fast(L, widths=(32, 64, 128)):
     """Beyond the notes: one normalised convolution per resolution (28, 14, 7), each followed by pooling,
-    then dropout and the classifier; about a fiftieth of fashion_vgg's multiply-adds."""
+    then dropout and the classifier; about an eighth of fashion_vgg's multiply-adds."""
     layers = [L.Input(shape=FASHION_INPUT)]
     for filters in widths:
         layers += _conv_bn_relu(L, filters) + [L.MaxPooling2D((2, 2))]
@@ -120,8 +120,9 @@ def fashion_fast(L, widths=(16, 32, 64)):
                      L.Dense(10, activation="softmax")]
 
 
-def fashion_fast_wide(L):
-    return fashion_fast(L, (32, 64, 128))
+def fashion_fast_narrow(L):
+    """fashion_fast at half the width (an ablation: twice as fast, a point less accurate)."""
+    return fashion_fast(L, (16, 32, 64))
 
 
 # -- the recurrent chapter ----------------------------------------------------
