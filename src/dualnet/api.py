@@ -138,8 +138,8 @@ def run(experiment: str, *, engine: str | None = None, backend: str | None = Non
 
 
 def choose_backend(recipe) -> tuple[str, str]:
-    """(backend, why) for auto: the fastest measured for the recipe's kind of network, unless Keras already
-    runs in this process (a notebook's kernel), which keeps its backend."""
+    """(backend, why) for auto: the fastest measured for the recipe's model (else its kind of network),
+    unless Keras already runs in this process (a notebook's kernel), which keeps its backend."""
     keras = sys.modules.get("keras")
     if keras is not None:
         return keras.backend.backend(), "Keras was already imported in this process; restart to let auto choose"

@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--backend", choices=BACKENDS + ("auto",),
                    help="Keras backend (default: auto for the recipes beyond the notes, else $KERAS_BACKEND, else "
                         "tensorflow, the notes' backend); auto: the fastest measured by 'dualnet bench' for this "
-                        "kind of network on this kind of CPU")
+                        "model (else its kind of network) on this kind of CPU")
 
     p = sub.add_parser("summary", help="the model's layers and parameter count, against the notes'")
     p.add_argument("id")

@@ -172,9 +172,9 @@ def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, d
     saver = checkpoint.Checkpointer(engine, model, run_dir, history, options.seed)
     started = time.perf_counter()
     try:
+        # The saver before the progress line: a printed epoch is a kept epoch.
         engine.fit(model, splits, epochs, batch_size, callbacks=[saver, EpochProgress(epochs, steps, stream)],
                    initial_epoch=done, epoch_inputs=epoch_inputs(recipe, splits, options.seed))
-        # (saved before shown: a printed epoch is a kept epoch)
     except KeyboardInterrupt:
         write_history(run_dir, saver.history, recipe, options)
         raise InterruptedRun(

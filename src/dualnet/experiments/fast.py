@@ -9,6 +9,8 @@ notes use.
 
 from dataclasses import replace
 
+import numpy as np
+
 from dualnet import models
 from dualnet.experiments import cnn, rnn
 from dualnet.experiments.recipe import CosineSchedule, Goal, Recipe
@@ -19,8 +21,6 @@ NOTES = {r.id: r for r in cnn.RECIPES + rnn.RECIPES}
 def flip_averaged(engine, model, splits, stream) -> dict:
     """Test-time flip: each test image's class from the mean of the model's outputs for it and for its
     mirror image (the plain figure stays test_accuracy)."""
-    import numpy as np
-
     outputs = (engine.predict(model, splits.x_test) + engine.predict(model, splits.x_test[:, :, ::-1])) / 2
     labels = splits.y_test.argmax(axis=1) if splits.y_test.ndim == 2 else splits.y_test
     share = float(np.mean(outputs.argmax(axis=1) == labels))
