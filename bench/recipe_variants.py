@@ -6,7 +6,8 @@ exploration behind the fast recipes.
     python bench/recipe_variants.py fashion-vgg keras model=fashion_fast,batch=128,lr=0.003,epochs=8,warmup=0.1
 
 A variant is batch:learning_rate:epochs:warmup (a negative warm-up means no schedule), or key=value
-pairs joined by commas: batch, lr, opt (an optimizer's class name, with momentum and nesterov), epochs, warmup, hold (the share at the peak before the cosine), alpha, model (a function of dualnet.models),
+pairs joined by commas: batch, lr, opt (an optimizer's class name, with momentum and nesterov), epochs, warmup, hold (the share at the peak before the cosine), alpha,
+clipnorm (each gradient tensor's norm cut to at most this), model (a function of dualnet.models),
 split (the validation share), smoothing (label smoothing), flip (1: a random half of the training
 images mirrored each epoch), tta (1: test-time flip). The Keras backend is $KERAS_BACKEND's.
 
@@ -40,6 +41,9 @@ def vary(recipe, spec: dict):
         changes["optimizer"] = spec["opt"]
         changes["optimizer_args"] = {k: (bool(int(spec[k])) if k == "nesterov" else float(spec[k]))
                                      for k in ("momentum", "nesterov") if k in spec}
+    if "clipnorm" in spec:  # each gradient tensor cut to this norm at most
+        changes["optimizer_args"] = {**changes.get("optimizer_args", recipe.optimizer_args),
+                                     "clipnorm": float(spec["clipnorm"])}
     if "lr" in spec:
         changes["optimizer_args"] = {**changes.get("optimizer_args", recipe.optimizer_args),
                                      "learning_rate": float(spec["lr"])}

@@ -61,14 +61,21 @@ class CosineDecay:
 schedules = SimpleNamespace(CosineDecay=CosineDecay)  # as keras.optimizers.schedules
 
 
+def clip_factor(g: np.ndarray, clipnorm: float):
+    """Keras's clipnorm: a gradient whose L2 norm is above clipnorm is scaled down to that norm."""
+    norm = float(np.sqrt(np.vdot(g, g)))
+    return None if norm <= clipnorm else clipnorm / norm
+
+
 class Optimizer:
-    def __init__(self, learning_rate):
+    def __init__(self, learning_rate, clipnorm=None):
         if isinstance(learning_rate, dict):  # a schedule saved by get_config
             learning_rate = getattr(schedules, learning_rate["class_name"])(**learning_rate["config"])
         self.schedule = learning_rate if callable(learning_rate) else None
         self.fixed_learning_rate = None if self.schedule else float(learning_rate)
         self.iterations = 0
         self.state: list[dict] = []
+        self.clipnorm = None if clipnorm is None else float(clipnorm)
 
     @property
     def learning_rate(self) -> float:
@@ -82,6 +89,10 @@ class Optimizer:
         squares = squares or [None] * len(grads)
         for w, g, s, g2 in zip(weights, grads, self.state, squares):
             g = g.astype(w.dtype, copy=False)
+            factor = clip_factor(g, self.clipnorm) if self.clipnorm else None
+            if factor is not None:  # each weight's gradient on its own, as Keras's clipnorm does
+                g = g * w.dtype.type(factor)
+                g2 = None if g2 is None else g2 * w.dtype.type(factor * factor)
             if w.size <= PIECE or not w.flags.c_contiguous:  # reshape(-1) of w must be a view
                 self.update(w, g, s, g2)
                 continue
@@ -114,12 +125,13 @@ class Optimizer:
     def get_config(self) -> dict:
         rate = ({"class_name": type(self.schedule).__name__, "config": self.schedule.get_config()}
                 if self.schedule else self.fixed_learning_rate)
-        return {"name": type(self).__name__, "learning_rate": rate}
+        clip = {} if self.clipnorm is None else {"clipnorm": self.clipnorm}
+        return {"name": type(self).__name__, "learning_rate": rate, **clip}
 
 
 class SGD(Optimizer):
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, clipnorm=None):
+        super().__init__(learning_rate, clipnorm)
         self.momentum, self.nesterov = float(momentum), nesterov
 
     def new_state(self, w):
@@ -141,8 +153,8 @@ class SGD(Optimizer):
 
 
 class Adam(Optimizer):
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, clipnorm=None):
+        super().__init__(learning_rate, clipnorm)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def new_state(self, w):
@@ -162,8 +174,8 @@ class Adam(Optimizer):
 
 
 class RMSprop(Optimizer):
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7):
-        super().__init__(learning_rate)
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, clipnorm=None):
+        super().__init__(learning_rate, clipnorm)
         self.rho, self.momentum, self.epsilon = rho, float(momentum), epsilon
 
     def new_state(self, w):
