@@ -6,11 +6,13 @@ the same sitting on the same machine.
     python bench/fast_recipes.py --ids mult-gru-fast --engines keras --seeds 0 1 2 --data-dir ../shared/datasets
 
 Each run is a `dualnet run ID --engine E --seed S --no-inside` in its own process (so `backend auto`
-can pick its backend), its folder kept under --out. The notes' recipe is not trained in full: its time is
-its epochs times the seconds one epoch takes at the throughput `dualnet bench` measures for it in this
-sitting (training samples over training speed plus validation samples over inference speed), on Keras
-with TensorFlow, the notes' framework, and on the same engine as the fast run. Writes
-results/fast-recipes-<date>-<cpu>.md and .json. Run it on a quiet machine: the seconds are the point.
+can pick its backend), its folder kept under --out. The notes' recipe is not trained in full: it runs
+--notes-epochs epochs the same way (on Keras with TensorFlow, the notes' framework, and on the same engine
+as the fast run), and its time is its first epoch plus the mean of the others times the epochs left, so it
+pays the same per-epoch costs (validation, checkpoint) as the fast runs. --notes-epochs 0 computes it from
+the throughput `dualnet bench` measures instead (training samples over training speed plus validation
+samples over inference speed), which leaves those costs out. Writes results/fast-recipes-<date>-<cpu>.md
+and .json. Run it on a quiet machine: the seconds are the point.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ from dualnet.bench import cpu_slug, run_worker
 from dualnet.machine import cpu_model, package_versions, vector_extensions
 
 
-def train(experiment_id: str, engine: str, seed: int, out: str, data_dir: str | None) -> dict:
+def train(experiment_id: str, engine: str, seed: int, out: str, data_dir: str | None, extra=()) -> dict:
     cmd = [sys.executable, "-m", "dualnet", "run", experiment_id, "--engine", engine, "--seed", str(seed),
-           "--out", out, "--no-inside"] + (["--data-dir", data_dir] if data_dir else [])
+           "--out", out, "--no-inside", *extra] + (["--data-dir", data_dir] if data_dir else [])
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{done.stderr[-3000:]}")
@@ -43,6 +45,19 @@ def train(experiment_id: str, engine: str, seed: int, out: str, data_dir: str | 
             "backend": config.get("engine", {}).get("backend"), "backend_choice": config["options"].get("backend_choice")}
 
 
+def notes_seconds_trained(notes_id: str, engine: str, epochs: int, out: str, data_dir: str | None) -> dict:
+    """The notes' recipe's training time from `epochs` real epochs: the first (which compiles) plus the
+    mean of the others times the epochs left."""
+    recipe = experiments.get(notes_id)
+    extra = ["--epochs", str(epochs)] + (["--backend", "tensorflow"] if engine == "keras" else [])
+    measured = train(notes_id, engine, 0, out, data_dir, extra)
+    first, *rest = measured["metrics"]["epoch_seconds"]
+    per_epoch = sum(rest) / len(rest)
+    return {"engine": engine, "backend": measured["backend"], "epochs": recipe.epochs,
+            "seconds": first + (recipe.epochs - 1) * per_epoch, "method": f"{epochs} epochs trained",
+            "epoch_seconds": measured["metrics"]["epoch_seconds"], "run": measured["run"]}
+
+
 def notes_seconds(notes_id: str, engine: str, backend: str | None, sizes: dict, seconds: float, rounds: int) -> dict:
     """The notes' recipe's training time from its measured throughput: epochs x (train / train speed +
     validation / inference speed)."""
@@ -50,7 +65,7 @@ def notes_seconds(notes_id: str, engine: str, backend: str | None, sizes: dict, 
     speed = run_worker(notes_id, engine, backend, seconds, rounds)
     per_epoch = sizes["train"] / max(speed["train"]) + sizes["validation"] / max(speed["infer"])
     return {"engine": engine, "backend": backend, "epochs": recipe.epochs, "seconds": recipe.epochs * per_epoch,
-            "train_rate": max(speed["train"]), "infer_rate": max(speed["infer"]), "raw": speed}
+            "method": "throughput", "train_rate": max(speed["train"]), "infer_rate": max(speed["infer"]), "raw": speed}
 
 
 def main(argv=None) -> Path:
@@ -61,10 +76,14 @@ def main(argv=None) -> Path:
     p.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     p.add_argument("--data-dir")
     p.add_argument("--out", default="runs/fast")
+    p.add_argument("--notes-epochs", type=int, default=3,
+                   help="epochs of the notes' recipe to time (at least 2; 0: compute its time from throughput)")
     p.add_argument("--seconds", type=float, default=6.0, help="per round of the notes' recipe's throughput")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--results", default="results")
     args = p.parse_args(argv)
+    if args.notes_epochs == 1:
+        p.error("--notes-epochs: at least 2 (the first epoch compiles, so one alone says little), or 0")
 
     machine = {"cpu": cpu_model(), "extensions": vector_extensions(), "cores": os.cpu_count(),
                "versions": package_versions()}
@@ -83,11 +102,15 @@ def main(argv=None) -> Path:
                 m = runs[-1]["metrics"]
                 print(f"{experiment_id} {engine} ({runs[-1]['backend'] or 'numpy'}) seed {seed}: "
                       f"{recipe.goal.metric} {m[recipe.goal.metric]:.4f} in {m['train_seconds']:.1f} s", flush=True)
-            reference = [notes_seconds(recipe.goal.improves, "keras", "tensorflow", runs[0]["sizes"], args.seconds,
-                                       args.rounds)]
-            if engine == "scratch":
-                reference.append(notes_seconds(recipe.goal.improves, "scratch", None, runs[0]["sizes"], args.seconds,
-                                               args.rounds))
+            def reference_on(notes_engine, backend):
+                if args.notes_epochs:
+                    return notes_seconds_trained(recipe.goal.improves, notes_engine, args.notes_epochs, args.out,
+                                                 args.data_dir)
+                return notes_seconds(recipe.goal.improves, notes_engine, backend, runs[0]["sizes"], args.seconds,
+                                     args.rounds)
+
+            reference = [reference_on("keras", "tensorflow")] + ([reference_on("scratch", None)]
+                                                                  if engine == "scratch" else [])
             entries.append({"id": experiment_id, "engine": engine, "goal": recipe.goal.__dict__, "runs": runs,
                             "notes": reference})
             print(f"  the notes' {recipe.goal.improves}: " + ", ".join(
@@ -106,8 +129,10 @@ def markdown(record: dict) -> str:
              f"Machine: {m['cpu']} ({', '.join(m['extensions']) or 'no AVX'}), {m['cores']} cores; "
              + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), "",
              "Each row: full-length runs, one per seed; the figure on the real test set; training seconds as the "
-             "run measured them (validation included). The notes' time is computed from its throughput measured "
-             "in the same sitting (see bench/fast_recipes.py).", "",
+             "run measured them (validation included). The notes' time, measured in the same sitting: "
+             + "; ".join(sorted({f"{n['engine']}: {n.get('method', 'throughput')}" for e in record["entries"]
+                                 for n in e["notes"]}))
+             + " (see bench/fast_recipes.py).", "",
              "| recipe | engine | seeds | figure per seed | mean | spread | goal | train s per seed | mean s | "
              "notes' recipe, Keras/TF s | share | goal's share | notes' recipe, same engine s | share |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]

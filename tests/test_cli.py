@@ -45,6 +45,8 @@ def test_run_writes_the_whole_run_folder(fashion_dir, tmp_path):
     assert 0.0 <= metrics["test_accuracy"] <= 1.0 and metrics["test_loss"] > 0
     assert metrics["notes"]["notes"] == 0.8881 and metrics["notes"]["metric"] == "test_accuracy"
     assert metrics["limited"] is True
+    (seconds,) = metrics["epoch_seconds"]  # one per epoch, validation and checkpoint included
+    assert 0 < seconds <= metrics["train_seconds"] + 0.1
 
     assert (run_dir / "summary.txt").read_text().rstrip().endswith("Total params: 241,546")
     assert (run_dir / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -124,6 +126,7 @@ def test_scratch_engine_writes_the_same_run_folder(fashion_dir, tmp_path):
     assert config["engine"]["engine"] == "scratch" and config["data"] == {"train": 160, "validation": 40, "test": 64}
     metrics = json.loads((run_dir / "metrics.json").read_text())
     assert metrics["notes"]["metric"] == "val_accuracy" and metrics["epochs"] == 2
+    assert len(metrics["epoch_seconds"]) == 2 and all(s > 0 for s in metrics["epoch_seconds"])
     assert (run_dir / "summary.txt").read_text().rstrip().endswith("Total params: 197,210")
 
     from dualnet import scratch

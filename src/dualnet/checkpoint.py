@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import time
 from pathlib import Path
 
 from dualnet.rundir import write_json
@@ -54,11 +55,17 @@ def load(engine, run_dir: Path, recipe):
 
 class Checkpointer:
     """An engine-neutral callback: after each finished epoch, record its logs and save a checkpoint.
-    An epoch whose loss is not finite is not saved, so the last checkpoint stays a good one."""
+    An epoch whose loss is not finite is not saved, so the last checkpoint stays a good one.
+    epoch_seconds: each epoch's wall time in this process, validation and checkpoint included."""
 
     def __init__(self, engine, model, run_dir: Path, history: dict, seed: int):
         self.engine, self.model, self.run_dir, self.seed = engine, model, run_dir, seed
         self.history = {k: list(v) for k, v in history.items()}
+        self.epoch_seconds: list[float] = []
+        self._started = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._started = time.perf_counter()
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
@@ -67,6 +74,8 @@ class Checkpointer:
         for key, value in logs.items():
             self.history.setdefault(key, []).append(float(value))
         save(self.engine, self.model, self.run_dir, epoch + 1, self.history, self.seed)
+        if self._started is not None:
+            self.epoch_seconds.append(round(time.perf_counter() - self._started, 3))
 
     @property
     def epochs_done(self) -> int:

@@ -121,11 +121,12 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
     print(f"{recipe.id}: {epochs} epoch{'s' if epochs != 1 else ''}{resuming} at batch size {batch_size} on "
           f"{splits.describe()}, with {engine.sentence()}.\nRun folder: {run_dir}", file=stream, flush=True)
 
-    history, train_seconds = train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done,
-                                   history, stream)
+    history, train_seconds, epoch_seconds = train(engine, model, splits, run_dir, recipe, options, epochs,
+                                                  batch_size, done, history, stream)
     metrics = evaluate(engine, model, splits, recipe, history, batch_size, stream)
     metrics.update(train_seconds=round(train_seconds, 1), wall_seconds=round(time.perf_counter() - wall_start, 1),
-                   epochs=epochs, limited=bool(options.limit), finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+                   epochs=epochs, limited=bool(options.limit), finished=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                   epoch_seconds=epoch_seconds)
     metrics["notes"] = compare_with_notes(recipe, metrics)
     write_json(run_dir / "metrics.json", metrics)
     with atomic_path(run_dir / engine.model_file) as tmp:
@@ -166,7 +167,8 @@ def epoch_inputs(recipe, splits, seed: int):
 
 
 def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done, history, stream):
-    """Fit from epoch `done`, checkpointing each epoch; (the whole history, seconds). A Ctrl-C or a
+    """Fit from epoch `done`, checkpointing each epoch; (the whole history, seconds, each epoch's seconds
+    in this process). A Ctrl-C or a
     non-finite loss keeps what finished and says what to do next."""
     steps = steps_per_epoch(splits, batch_size)
     saver = checkpoint.Checkpointer(engine, model, run_dir, history, options.seed)
@@ -186,7 +188,7 @@ def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, d
                 if saver.epochs_done else "no epoch finished, so there is no checkpoint")
         raise NonFiniteLossError(f"{exc} {kept}.") from None
     write_history(run_dir, saver.history, recipe, options)
-    return saver.history, time.perf_counter() - started
+    return saver.history, time.perf_counter() - started, saver.epoch_seconds
 
 
 def evaluate(engine, model, splits, recipe, history, batch_size, stream) -> dict:
