@@ -15,8 +15,10 @@ def test_network_kinds():
     assert network_kind(experiments.get("fashion-dense")) == "dense"
 
 
-def record(results):
-    return {"results": {m: {"kind": kind, "configs": {k: {"train": [v]} for k, v in rates.items()}}
+def record(results, model=None):
+    """A bench record; `model` (params, batch size) as the sitting notes for each configuration."""
+    noted = {} if model is None else {"params": model[0], "batch_size": model[1]}
+    return {"results": {m: {"kind": kind, "configs": {k: {"train": [v], **noted} for k, v in rates.items()}}
                         for m, (kind, rates) in results.items()}}
 
 
@@ -42,14 +44,28 @@ def test_auto_backend_reads_the_newest_record_of_this_cpu(tmp_path):
 
 def test_auto_backend_prefers_a_measurement_of_the_model_itself(tmp_path):
     pytest.importorskip("jax")
+    fast = experiments.get("fashion-fast")
     measured = record({"fashion-fast": ("convolutional", {"keras/tensorflow": 900, "keras/jax": 450}),
                        "doit-conv1": ("convolutional", {"keras/tensorflow": 2700, "keras/jax": 4700}),
-                       "fashion-cnn-pool": ("convolutional", {"keras/tensorflow": 960, "keras/jax": 1050})})
+                       "fashion-cnn-pool": ("convolutional", {"keras/tensorflow": 960, "keras/jax": 1050})},
+                      model=(fast.params, fast.batch_size))
     (tmp_path / f"bench-2026-01-01-{cpu_slug()}.json").write_text(json.dumps(measured))
-    backend, why = auto_backend(experiments.get("fashion-fast"), places=[tmp_path])
+    backend, why = auto_backend(fast, places=[tmp_path])
     assert backend == "tensorflow" and why.startswith("fastest for fashion-fast")
     backend, why = auto_backend(experiments.get("fashion-vgg"), places=[tmp_path])  # not measured: its kind's
     assert backend == "jax" and why.startswith("fastest for convolutional networks")
+
+
+@pytest.mark.parametrize("noted", [None, (12_345, 128)])
+def test_auto_backend_ignores_a_measurement_of_another_model_under_the_same_id(tmp_path, noted):
+    """A recipe whose model changed after the sitting (or a record that did not note the model) is
+    chosen for by its kind, not by the old model's figures."""
+    pytest.importorskip("jax")
+    measured = record({"fashion-fast": ("convolutional", {"keras/tensorflow": 450, "keras/jax": 900}),
+                       "fashion-vgg": ("convolutional", {"keras/tensorflow": 900, "keras/jax": 100})}, model=noted)
+    (tmp_path / f"bench-2026-01-01-{cpu_slug()}.json").write_text(json.dumps(measured))
+    backend, why = auto_backend(experiments.get("fashion-fast"), places=[tmp_path])
+    assert backend == "tensorflow" and why.startswith("fastest for convolutional networks")
 
 
 @pytest.mark.slow
@@ -61,6 +77,7 @@ def test_a_sitting_writes_markdown_and_json(tmp_path):
     saved = json.loads(path.with_suffix(".json").read_text())
     figures = saved["results"]["seq-predict"]["configs"]["scratch"]
     assert len(figures["train"]) == 2 and len(figures["infer"]) == 2 and figures["peak_mb"] > 0
+    assert figures["params"] == 131 and figures["batch_size"] == experiments.get("seq-predict").batch_size
 
 
 @pytest.mark.slow

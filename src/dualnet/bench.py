@@ -88,7 +88,8 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int) -> dict
     timed(x, y, False)
     infer = [n / timed(x, y, False) for _ in range(rounds)]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
-    return {"train": train, "infer": infer, "samples": n, "peak_mb": peak_mb}
+    return {"train": train, "infer": infer, "samples": n, "peak_mb": peak_mb, "params": int(model.count_params()),
+            "batch_size": batch}
 
 
 # -- the sitting ----------------------------------------------------------------------------------------
@@ -191,10 +192,14 @@ def fastest_by_kind(record: dict) -> dict[str, str]:
     return {kind: max(s, key=s.get) for kind, s in scores.items()}
 
 
-def fastest_for_model(record: dict, model_id: str) -> str | None:
-    """The Keras backend that trained this very model fastest in a record, if the record measured it."""
-    configs = record["results"].get(model_id, {}).get("configs", {})
-    keras = {k.split("/", 1)[1]: max(v["train"]) for k, v in configs.items() if k.startswith("keras/")}
+def fastest_for_model(record: dict, recipe) -> str | None:
+    """The Keras backend that trained this very model fastest in a record, if the record measured it: the
+    same id, parameter count and batch size (a recipe whose model changed since is not the one measured;
+    records that did not note the count, and recipes that do not declare one, are not matched)."""
+    configs = record["results"].get(recipe.id, {}).get("configs", {})
+    same = {k: v for k, v in configs.items()
+            if recipe.params is not None and v.get("params") == recipe.params and v.get("batch_size") == recipe.batch_size}
+    keras = {k.split("/", 1)[1]: max(v["train"]) for k, v in same.items() if k.startswith("keras/")}
     return max(keras, key=keras.get) if keras else None
 
 
@@ -209,7 +214,7 @@ def auto_backend(recipe, places=None) -> tuple[str, str]:
     kind = network_kind(recipe)
     for path in reversed(records):
         record = json.loads(path.read_text(encoding="utf-8"))
-        for choice, why in ((fastest_for_model(record, recipe.id), f"fastest for {recipe.id}"),
+        for choice, why in ((fastest_for_model(record, recipe), f"fastest for {recipe.id}"),
                             (fastest_by_kind(record).get(kind), f"fastest for {kind} networks")):
             if choice and importlib.util.find_spec(choice) is not None:
                 return choice, f"{why} in {path.name}"
