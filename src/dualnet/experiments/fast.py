@@ -46,8 +46,8 @@ RECIPES = [
     beyond("mult-gru", "mult-gru-fast", "The multiplication problem's GRU in a third of the notes' time",
            Goal("correctness", 0.995, improves="mult-gru", time_share=1 / 3),
            optimizer_args={"learning_rate": 0.002, "clipnorm": 1.0}, schedule=CosineSchedule(hold=0.7)),
+    # The same change to the notes' LSTM (70 epochs of it fell short: 95.91 % on seed 0).
     beyond("mult-lstm", "mult-lstm-fast", "The multiplication problem's LSTM in a third of the notes' time",
            Goal("correctness", 0.99, improves="mult-lstm", time_share=1 / 3),
-           model=models.mult_lstm_wide, params=50_241, optimizer_args={"learning_rate": 0.003},
-           schedule=CosineSchedule(hold=0.6), batch_size=64),
+           optimizer_args={"learning_rate": 0.002, "clipnorm": 1.0}, schedule=CosineSchedule(hold=0.7)),
 ]
