@@ -133,9 +133,10 @@ def markdown(record: dict) -> str:
              + "; ".join(sorted({f"{n['engine']}: {n.get('method', 'throughput')}" for e in record["entries"]
                                  for n in e["notes"]}))
              + " (see bench/fast_recipes.py).", "",
-             "| recipe | engine | seeds | figure per seed | mean | spread | goal | train s per seed | mean s | "
-             "notes' recipe, Keras/TF s | share | goal's share | notes' recipe, same engine s | share |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| recipe | engine | seeds | figure per seed | mean | spread | goal's figure | reached | train s per seed "
+             "| mean s | notes' recipe, Keras/TF s | share | goal's share | reached | notes' recipe, same engine s "
+             "| share |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for e in record["entries"]:
         goal, runs = e["goal"], e["runs"]
         values = [r["metrics"][goal["metric"]] for r in runs]
@@ -144,12 +145,13 @@ def markdown(record: dict) -> str:
         tf = e["notes"][0]["seconds"]
         same = e["notes"][-1]["seconds"] if e["engine"] == "scratch" else tf
         engine = e["engine"] + (f"/{runs[0]['backend']}" if runs[0]["backend"] else "")
-        reached = "yes" if mean >= goal["at_least"] and mean_s <= goal["time_share"] * tf else "no"
+        figure_met = "yes" if mean >= goal["at_least"] else "no"
+        time_met = "yes" if mean_s <= goal["time_share"] * tf else "no"
         lines.append(
             f"| {e['id']} | {engine} | {', '.join(str(r['seed']) for r in runs)} | "
             f"{', '.join(f'{v:.2%}' for v in values)} | {mean:.2%} | {100 * (max(values) - min(values)):.2f} points | "
-            f">= {goal['at_least']:.1%}, reached: {reached} | {', '.join(f'{s:.0f}' for s in seconds)} | {mean_s:.0f} | "
-            f"{tf:.0f} | {mean_s / tf:.3f} | {goal['time_share']:.3f} | {same:.0f} | {mean_s / same:.3f} |")
+            f">= {goal['at_least']:.1%} | {figure_met} | {', '.join(f'{s:.0f}' for s in seconds)} | {mean_s:.0f} | "
+            f"{tf:.0f} | {mean_s / tf:.3f} | <= {goal['time_share']:.3f} | {time_met} | {same:.0f} | {mean_s / same:.3f} |")
     lines += ["", "Runs: " + "; ".join(r["run"] for e in record["entries"] for r in e["runs"]), ""]
     return "\n".join(lines)
 
