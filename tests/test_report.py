@@ -3,6 +3,7 @@ labelled as such and kept apart from the current runs' means."""
 
 import json
 
+from dualnet import experiments
 from dualnet.report import in_course_order, outdated, record, seed_means
 
 
@@ -22,6 +23,18 @@ def test_outdated_runs_are_named():
     # Keras runs made before KerasEngine.fit drew a new order per epoch, with every reason that applies
     assert outdated(config("fashion-vgg", "2026-11-24T12:00:00+0000")) == "same order every epoch"
     assert outdated(config("sentiment-lstm", "2026-11-24T10:41:53+0000")) == "old preparation, same order every epoch"
+
+
+def test_a_run_of_an_earlier_version_of_a_recipe_is_named():
+    """A recorded recipe that trained with other values than the registry's now (a fast recipe changed
+    as it was explored) is labelled; the recipe as it is now, or fields a run did not record, are not."""
+    shuffled = {"shuffle": "a new order each epoch, from (seed, epoch)"}
+    now = json.loads(json.dumps(experiments.get("mult-gru-fast").to_json()))
+    run = config("mult-gru-fast", "2026-11-30T12:00:00+0000", **shuffled)
+    assert outdated({**run, "experiment": now}) is None
+    assert outdated({**run, "experiment": {**now, "epochs": now["epochs"] + 25}}) == "earlier recipe"
+    assert outdated({**run, "experiment": {**now, "optimizer_args": {"learning_rate": 0.002}}}) == "earlier recipe"
+    assert outdated({**run, "experiment": {k: v for k, v in now.items() if k != "schedule"}}) is None
 
 
 def row(experiment, label="", seed=0, ours=0.8):

@@ -35,10 +35,27 @@ REPREPARED = {"sentiment-lstm", "textgen-word", "textgen-jamo", "textgen-char"}
 EMBEDDING_RECIPES = {"doit-embedding-rnn", "doit-embedding-lstm", "sentiment-lstm"}
 
 
+# What a recipe trains with: a recorded run whose values differ from the registry's now ran an earlier
+# version of the recipe (the fast recipes change as they are explored).
+TRAINING_FIELDS = ("model", "params", "epochs", "batch_size", "optimizer", "optimizer_args", "schedule", "flip")
+
+
+def earlier_recipe(recorded: dict) -> bool:
+    from dualnet.experiments import REGISTRY
+
+    current = REGISTRY.get(recorded["id"])
+    if current is None:
+        return False
+    now = json.loads(json.dumps(current.to_json()))  # tuples as lists, as the recorded JSON has them
+    return any(key in recorded and recorded[key] != now.get(key) for key in TRAINING_FIELDS)
+
+
 def outdated(config: dict) -> str | None:
     """Why a recorded run does not show the current recipe, or None."""
     experiment, engine = config["experiment"]["id"], config.get("engine", {})
     reasons = []
+    if earlier_recipe(config["experiment"]):
+        reasons.append("earlier recipe")
     if experiment in REPREPARED and config.get("started", "") < BOOKS_PREPARATION:
         reasons.append("old preparation")
     if experiment in EMBEDDING_RECIPES and engine.get("engine") == "scratch" and "embedding_updates" not in engine:
