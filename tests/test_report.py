@@ -4,7 +4,7 @@ labelled as such and kept apart from the current runs' means."""
 import json
 
 from dualnet import experiments
-from dualnet.report import in_course_order, outdated, record, seed_means
+from dualnet.report import in_course_order, markdown_table, outdated, record, seed_means, summarize
 
 
 def config(experiment, started, engine="keras", **engine_extra):
@@ -67,3 +67,24 @@ def test_a_labelled_run_is_recorded_under_its_experiment_id(tmp_path):
     target = record(run_dir, tmp_path / "results")
     assert target == tmp_path / "results" / "runs" / "fashion-dense" / "keras-seed1-20261124-120000"
     assert sorted(p.name for p in target.iterdir()) == ["config.json", "metrics.json"]
+
+
+def test_a_recipe_beyond_the_notes_is_shown_against_its_goal_and_left_out_of_the_band(tmp_path):
+    goal = {"metric": "correctness", "at_least": 0.995, "improves": "mult-gru", "time_share": 1 / 3}
+    folders = []
+    for seed, figure in ((0, 1.0), (1, 0.9955)):
+        folder = tmp_path / f"run{seed}"
+        folder.mkdir()
+        now = json.loads(json.dumps(experiments.get("mult-gru-fast").to_json()))
+        (folder / "config.json").write_text(json.dumps({
+            "experiment": {**now, "goal": goal}, "options": {"seed": seed}, "started": "2026-11-30T12:00:00+0000",
+            "engine": {"engine": "scratch"}}))
+        (folder / "metrics.json").write_text(json.dumps({"epochs": 75, "correctness": figure, "notes": None}))
+        folders.append(folder)
+    rows = in_course_order([summarize(f) for f in folders] + [row("fashion-dense", ours=0.815)])
+    assert [r["ours"] for r in rows if r["experiment"] == "mult-gru-fast"] == [1.0, 0.9955]
+    table = markdown_table([r for r in rows if r["experiment"] == "mult-gru-fast"])
+    assert "| mult-gru-fast | scratch | 0 | 75 | correctness | 100.00% | goal >= 99.5% |  |  |" in table
+    means = seed_means(rows)
+    assert "| mult-gru-fast | scratch | 0, 1 | correctness | 99.78% | 0.45 points | goal >= 99.5% | +0.28 (to the goal) |" in means
+    assert "current recipes only): 1 of 1.\n" in means  # the goal is not the notes: not in the band's count

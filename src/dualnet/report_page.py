@@ -8,6 +8,7 @@ import html
 import os
 from pathlib import Path
 
+from dualnet.report import against, goal_text
 from dualnet.rundir import write_text
 
 CHAPTERS = {"cnn": "합성곱 신경망 (CNN) · book ch. 6, Do it! ch. 08",
@@ -46,7 +47,7 @@ def _run_table(runs: list[dict]) -> str:
         difference = "" if r["difference_points"] is None else f"{r['difference_points']:+.2f} points"
         wall = "" if r.get("wall_seconds") is None else f"{r['wall_seconds'] / 60:.1f} min"
         rows.append(f"<tr><td class='text'>{html.escape(r['engine'])}</td><td>{r['seed']}</td><td>{r['epochs']}</td>"
-                    f"<td>{wall}</td><td>{percent(r['ours'])}</td><td>{percent(r['notes'])}</td><td>{difference}</td>"
+                    f"<td>{wall}</td><td>{percent(r['ours'])}</td><td>{percent(r['notes']) or html.escape(goal_text(r))}</td><td>{difference}</td>"
                     f"<td>{verdict}</td></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
@@ -58,10 +59,11 @@ def _means(runs: list[dict]) -> str:
             by_engine.setdefault(r["engine"], []).append(r["ours"])
     if not by_engine:
         return ""
-    notes = next(r["notes"] for r in runs if r["notes"] is not None)
+    value, name = against(next(r for r in runs if r["ours"] is not None))
     items = [f"{html.escape(engine)}: {sum(v) / len(v):.2%} ± {(max(v) - min(v)) / 2:.2%} over {len(v)} seed"
-             f"{'s' if len(v) > 1 else ''} ({100 * (sum(v) / len(v) - notes):+.2f} points)" for engine, v in by_engine.items()]
-    return f"<p>mean ± half the spread: {'; '.join(items)}; the notes: {notes:.2%}</p>"
+             f"{'s' if len(v) > 1 else ''} ({100 * (sum(v) / len(v) - value):+.2f} points)" for engine, v in by_engine.items()]
+    reference = html.escape(name) if name.startswith("goal") else f"the notes: {name}"
+    return f"<p>mean ± half the spread: {'; '.join(items)}; {reference}</p>"
 
 
 def _pictures(run: dict, page_dir: Path) -> str:
