@@ -61,9 +61,11 @@ class CosineDecay:
 schedules = SimpleNamespace(CosineDecay=CosineDecay)  # as keras.optimizers.schedules
 
 
-def clip_factor(g: np.ndarray, clipnorm: float):
-    """Keras's clipnorm: a gradient whose L2 norm is above clipnorm is scaled down to that norm."""
-    norm = float(np.sqrt(np.vdot(g, g)))
+def clip_factor(g: np.ndarray, clipnorm: float, square=None):
+    """Keras's clipnorm: a gradient whose L2 norm is above clipnorm is scaled down to that norm. With
+    `square` (an Embedding's parts, see above) the norm is the parts' own, as tf.clip_by_norm takes it
+    for TensorFlow's IndexedSlices."""
+    norm = float(np.sqrt(np.vdot(g, g) if square is None else square.sum()))
     return None if norm <= clipnorm else clipnorm / norm
 
 
@@ -89,7 +91,7 @@ class Optimizer:
         squares = squares or [None] * len(grads)
         for w, g, s, g2 in zip(weights, grads, self.state, squares):
             g = g.astype(w.dtype, copy=False)
-            factor = clip_factor(g, self.clipnorm) if self.clipnorm else None
+            factor = clip_factor(g, self.clipnorm, g2) if self.clipnorm else None
             if factor is not None:  # each weight's gradient on its own, as Keras's clipnorm does
                 g = g * w.dtype.type(factor)
                 g2 = None if g2 is None else g2 * w.dtype.type(factor * factor)
