@@ -59,10 +59,11 @@ def _means(runs: list[dict]) -> str:
             by_engine.setdefault(r["engine"], []).append(r["ours"])
     if not by_engine:
         return ""
-    value, name = against(next(r for r in runs if r["ours"] is not None))
+    first = next(r for r in runs if r["ours"] is not None)
+    value, name = against(first)
     items = [f"{html.escape(engine)}: {sum(v) / len(v):.2%} ± {(max(v) - min(v)) / 2:.2%} over {len(v)} seed"
              f"{'s' if len(v) > 1 else ''} ({100 * (sum(v) / len(v) - value):+.2f} points)" for engine, v in by_engine.items()]
-    reference = html.escape(name) if name.startswith("goal") else f"the notes: {name}"
+    reference = html.escape(name) if first["notes"] is None else f"the notes: {name}"
     return f"<p>mean ± half the spread: {'; '.join(items)}; {reference}</p>"
 
 
