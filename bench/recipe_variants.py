@@ -41,12 +41,10 @@ def vary(recipe, spec: dict):
         changes["optimizer"] = spec["opt"]
         changes["optimizer_args"] = {k: (bool(int(spec[k])) if k == "nesterov" else float(spec[k]))
                                      for k in ("momentum", "nesterov") if k in spec}
-    if "clipnorm" in spec:  # each gradient tensor cut to this norm at most
-        changes["optimizer_args"] = {**changes.get("optimizer_args", recipe.optimizer_args),
-                                     "clipnorm": float(spec["clipnorm"])}
-    if "lr" in spec:
-        changes["optimizer_args"] = {**changes.get("optimizer_args", recipe.optimizer_args),
-                                     "learning_rate": float(spec["lr"])}
+    for key, argument in (("clipnorm", "clipnorm"), ("lr", "learning_rate")):  # on top of opt's arguments
+        if key in spec:
+            changes["optimizer_args"] = {**changes.get("optimizer_args", recipe.optimizer_args),
+                                         argument: float(spec[key])}
     if float(spec.get("warmup", -1)) >= 0 or "hold" in spec:
         changes["schedule"] = CosineSchedule(warmup=max(0.0, float(spec.get("warmup", 0))),
                                              hold=float(spec.get("hold", 0)), alpha=float(spec.get("alpha", 0)))
