@@ -8,7 +8,7 @@ exploration behind the fast recipes.
 A variant is batch:learning_rate:epochs:warmup (a negative warm-up means no schedule), or key=value
 pairs joined by commas: batch, lr, opt (an optimizer's class name, with momentum and nesterov), epochs, warmup, hold (the share at the peak before the cosine), alpha,
 clipnorm (each gradient tensor's norm cut to at most this), model (a function of dualnet.models),
-split (the validation share), smoothing (label smoothing), flip (1: a random half of the training
+split (the validation share), flip (1: a random half of the training
 images mirrored each epoch), tta (1: test-time flip). The Keras backend is $KERAS_BACKEND's.
 
 Accuracy figures only: when the machine is shared, the seconds are not a speed measurement (that is
@@ -23,11 +23,19 @@ from dualnet.experiments.recipe import CosineSchedule
 from dualnet.runner import RunOptions, run
 
 
+KEYS = {"batch", "lr", "opt", "momentum", "nesterov", "epochs", "warmup", "hold", "alpha", "clipnorm", "model",
+        "split", "flip", "tta"}
+
+
 def parse(variant: str) -> dict:
     if "=" not in variant:
         batch, rate, epochs, warmup = variant.split(":")
         return {"batch": batch, "lr": rate, "epochs": epochs, "warmup": warmup}
-    return dict(pair.split("=", 1) for pair in variant.split(","))
+    spec = dict(pair.split("=", 1) for pair in variant.split(","))
+    unknown = sorted(set(spec) - KEYS)
+    if unknown:  # a typo would otherwise train the unchanged recipe and report it as the variant
+        sys.exit(f"unknown key(s) {', '.join(unknown)} in {variant!r}; the keys are {', '.join(sorted(KEYS))}")
+    return spec
 
 
 def vary(recipe, spec: dict):
@@ -55,8 +63,6 @@ def vary(recipe, spec: dict):
         changes["params"] = None
     if "split" in spec:
         changes["validation_split"] = float(spec["split"])
-    if "smoothing" in spec:
-        changes["label_smoothing"] = float(spec["smoothing"])
     if "flip" in spec:
         changes["flip"] = bool(int(spec["flip"]))
     if spec.get("tta") == "1":

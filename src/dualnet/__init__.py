@@ -2,6 +2,7 @@
 
 import os
 
+from dualnet.allocator import keep_freed_memory
 from dualnet.blas import choose_kernels
 
 # TensorFlow's C++ start-up notes (oneDNN, CPU features) are information-level lines that are not
@@ -9,6 +10,7 @@ from dualnet.blas import choose_kernels
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "1")
 
 choose_kernels()  # before anything imports NumPy: OpenBLAS reads the choice when it loads
+keep_freed_memory()  # the scratch engine's per-step arrays stay mapped (dualnet/allocator.py)
 
 __version__ = "0.1.0"
 
