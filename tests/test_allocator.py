@@ -1,6 +1,13 @@
 """dualnet.allocator: when glibc's thresholds are raised, and to what."""
 
+import pytest
+
 from dualnet import allocator
+
+
+@pytest.fixture(autouse=True)
+def keep_process_state(monkeypatch):
+    monkeypatch.setattr(allocator, "applied", allocator.applied)  # restored after each test
 
 
 class FakeLibc:
@@ -16,6 +23,7 @@ def test_raises_the_mmap_threshold_then_the_trim_threshold():
     libc = FakeLibc()
     assert allocator.keep_freed_memory({}, libc) is True
     assert libc.calls == [(allocator.M_MMAP_THRESHOLD, 32 * 1024 ** 2), (allocator.M_TRIM_THRESHOLD, 512 * 1024 ** 2)]
+    assert allocator.setting() == "freed memory kept"
 
 
 def test_system_setting_and_users_own_thresholds_leave_malloc_alone():
@@ -28,6 +36,7 @@ def test_system_setting_and_users_own_thresholds_leave_malloc_alone():
 
 def test_a_refused_value_is_reported():
     assert allocator.keep_freed_memory({}, FakeLibc(accepts=False)) is False
+    assert allocator.setting() == "allocator defaults"
 
 
 def test_real_call_on_this_platform_does_not_fail():

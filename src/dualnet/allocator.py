@@ -24,6 +24,7 @@ M_MMAP_THRESHOLD = -3
 MMAP_THRESHOLD = 32 * 1024 ** 2   # glibc's largest allowed value on 64-bit systems
 TRIM_THRESHOLD = 512 * 1024 ** 2  # free memory at the heap's top beyond this goes back to the system
 USER_SETTINGS = ("MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_")
+applied = False  # whether this process raised the thresholds (recorded with runs and benchmarks)
 
 
 def wanted(environ) -> bool:
@@ -34,6 +35,7 @@ def wanted(environ) -> bool:
 
 def keep_freed_memory(environ=os.environ, libc=None) -> bool:
     """Raise glibc's trim and mmap thresholds; True when they were set."""
+    global applied
     if not wanted(environ):
         return False
     if libc is None:
@@ -44,5 +46,10 @@ def keep_freed_memory(environ=os.environ, libc=None) -> bool:
         except OSError:
             return False
     # mallopt returns 1 on success; the mmap threshold first, as setting it stops glibc's own adjusting
-    return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(libc.mallopt(M_TRIM_THRESHOLD,
-                                                                                       TRIM_THRESHOLD))
+    applied = bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(libc.mallopt(M_TRIM_THRESHOLD,
+                                                                                          TRIM_THRESHOLD))
+    return applied
+
+
+def setting() -> str:
+    return "freed memory kept" if applied else "allocator defaults"

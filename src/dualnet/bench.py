@@ -126,6 +126,7 @@ def bench(models=MODELS, engines=("scratch", "keras"), backends=BACKENDS, second
           out_dir="results", stream=None) -> Path:
     """Measure every model on every configuration; write the results; return the Markdown file."""
     from dualnet import experiments
+    from dualnet import allocator
     from dualnet.blas import kernels_in_use
     from dualnet.machine import cpu_model, package_versions, vector_extensions
 
@@ -143,7 +144,7 @@ def bench(models=MODELS, engines=("scratch", "keras"), backends=BACKENDS, second
                   f"predict {max(figures['infer']):10.1f}/s  peak {figures['peak_mb']:7.0f} MB", file=stream,
                   flush=True)
     machine = {"cpu": cpu_model(), "extensions": vector_extensions(), "cores": os.cpu_count(),
-               "openblas_kernels": kernels_in_use(), "versions": package_versions()}
+               "openblas_kernels": kernels_in_use(), "malloc": allocator.setting(), "versions": package_versions()}
     stem = Path(out_dir) / f"bench-{date.today()}-{cpu_slug()}"
     if stem.with_suffix(".json").exists() or stem.with_suffix(".md").exists():  # a second sitting that day
         stem = Path(out_dir) / f"bench-{date.today()}T{time.strftime('%H%M%S')}-{cpu_slug()}"
@@ -159,7 +160,7 @@ def markdown(record: dict, argv) -> str:
     lines = [f"# Training and inference speed, every engine and backend ({record['date']})", "",
              f"Command: `dualnet bench {' '.join(argv[2:] if len(argv) > 1 and argv[1] == 'bench' else argv[1:])}`",
              f"Machine: {m['cpu']} ({', '.join(m['extensions']) or 'no AVX'}), {m['cores']} cores; OpenBLAS kernels "
-             f"{m['openblas_kernels']}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), "",
+             f"{m['openblas_kernels']}; malloc: {m.get('malloc', 'allocator defaults')}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), "",
              f"Samples per second, the fastest of {record['rounds']} rounds of about {record['seconds']} s (the "
              "recipe's batch size for training, 256 for inference); peak resident memory of the process (which "
              "includes the framework itself). Ratios are against the fastest Keras backend for that model.", "",

@@ -6,7 +6,7 @@ import platform
 
 import numpy as np
 
-from dualnet import scratch
+from dualnet import allocator, scratch
 from dualnet.blas import kernels_in_use
 from dualnet.engines import build_sequential
 
@@ -23,7 +23,8 @@ class ScratchEngine:
 
     def describe(self) -> dict:
         return {"engine": "scratch", "numpy": np.__version__, "python": platform.python_version(),
-                "openblas_kernels": kernels_in_use(), "embedding_updates": self.embedding_updates}
+                "openblas_kernels": kernels_in_use(), "malloc": allocator.setting(),
+                "embedding_updates": self.embedding_updates}
 
     @staticmethod
     def sentence() -> str:
