@@ -21,6 +21,16 @@ def save(fig, path: Path) -> Path:
     return path
 
 
+def log_scale_if_wide(ax, values) -> None:
+    """A loss that falls by more than two orders of magnitude (the multiplication problem's 0.05 to 1e-4)
+    is drawn on a log scale, where its last epochs, which decide the figure, are visible; narrower ones
+    stay linear, as the notes draw them."""
+    finite = np.asarray([v for v in values if np.isfinite(v)], dtype=float)
+    if finite.size and finite.min() > 0 and finite.max() / finite.min() > 100:
+        ax.set_yscale("log")
+        ax.set_ylabel("loss (log scale)")
+
+
 def learning_curves(history: dict, path: Path, title: str = "") -> Path:
     """Left: loss and val_loss. Right: accuracy and val_accuracy, y from 0.7 to 1 as in the notes."""
     metric = next((k for k in history if not k.startswith("val_") and k != "loss"), None)
@@ -34,6 +44,8 @@ def learning_curves(history: dict, path: Path, title: str = "") -> Path:
         ax.set_xlabel("Epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend()
+        if key == "loss":
+            log_scale_if_wide(ax, history["loss"] + history.get("val_loss", []))
         if key == "accuracy":
             lowest = min(history[key] + history.get("val_accuracy", []))
             ax.set_ylim(min(0.7, max(0.0, lowest - 0.02)), 1)  # widen only for a poor run
@@ -66,6 +78,7 @@ def compared_curves(histories: dict[str, dict], path: Path, title: str = "") -> 
                 ax.plot(epochs, history[key], "-", color=colour, label=f"{label} {key}")
             if f"val_{key}" in history:
                 ax.plot(epochs, history[f"val_{key}"], "--", color=colour, label=f"{label} val_{key}")
+    log_scale_if_wide(axes[0][0], [v for h in histories.values() for k in ("loss", "val_loss") for v in h.get(k, [])])
     for ax in axes[0]:
         ax.set_xlabel("Epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
