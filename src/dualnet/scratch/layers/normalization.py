@@ -38,34 +38,48 @@ class BatchNormalization(Layer):
     def trainable_weights(self):
         return self._trained
 
+    # Every pass works on x as a (samples x positions, channels) matrix; the sums over its rows are a
+    # matrix-vector product with ones (BLAS: twice as fast as NumPy's row reduction at fashion-fast's
+    # sizes) and einsum's sum of products, which needs no temporary array. Backward folds gamma and the
+    # batch statistics into per-channel factors, so each pass over the data is one NumPy call.
+    def column_sums(self, a):
+        if getattr(self, "_ones", None) is None or len(self._ones) != len(a) or self._ones.dtype != a.dtype:
+            self._ones = np.ones(len(a), dtype=a.dtype)
+        return self._ones @ a
+
     def forward(self, x, training):
-        axes = tuple(range(x.ndim - 1))
+        x2 = x.reshape(-1, x.shape[-1])
         if training:
-            mean, variance = x.mean(axis=axes), x.var(axis=axes)  # the batch's, biased, as Keras
+            mean = self.column_sums(x2) / len(x2)
+            self.centered = x2 - mean
+            variance = np.einsum("ij,ij->j", self.centered, self.centered) / len(x2)  # biased, as Keras
             f = x.dtype.type
             self.moving_mean *= f(self.momentum)
             self.moving_mean += f(1 - self.momentum) * mean
             self.moving_variance *= f(self.momentum)
             self.moving_variance += f(1 - self.momentum) * variance
         else:
-            mean, variance = self.moving_mean, self.moving_variance
+            variance = self.moving_variance
+            self.centered = x2 - self.moving_mean
         self.training = training
         self.inv_std = 1.0 / np.sqrt(variance + x.dtype.type(self.epsilon))
-        self.x_hat = (x - mean) * self.inv_std
-        y = self.x_hat * self.gamma if self.scale else self.x_hat.copy()
-        return y + self.beta if self.center else y
+        y = self.centered * (self.inv_std * self.gamma if self.scale else self.inv_std)
+        if self.center:
+            y += self.beta
+        return y.reshape(x.shape)
 
     def backward(self, dy):
-        axes = tuple(range(dy.ndim - 1))
-        self.grads = ([(dy * self.x_hat).sum(axis=axes)] if self.scale else []) + \
-                     ([dy.sum(axis=axes)] if self.center else [])
-        dx_hat = dy * self.gamma if self.scale else dy
-        if not self.training:  # the moving statistics are constants
-            return dx_hat * self.inv_std
-        # Training: the batch's mean and variance depend on x too.
-        n = dy.size // dy.shape[-1]
-        return (self.inv_std / n) * (n * dx_hat - dx_hat.sum(axis=axes)
-                                     - self.x_hat * (dx_hat * self.x_hat).sum(axis=axes))
+        dy2 = dy.reshape(-1, dy.shape[-1])
+        dy_sum = self.column_sums(dy2)
+        dy_xhat_sum = np.einsum("ij,ij->j", dy2, self.centered) * self.inv_std  # sum of dy * x_hat
+        self.grads = ([dy_xhat_sum] if self.scale else []) + ([dy_sum] if self.center else [])
+        factor = self.gamma * self.inv_std if self.scale else self.inv_std
+        dx = dy2 * factor
+        if self.training:  # the batch's mean and variance depend on x too
+            n = len(dy2)
+            dx -= self.centered * (factor * self.inv_std * dy_xhat_sum / n)
+            dx -= factor * dy_sum / n
+        return dx.reshape(dy.shape)
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "epsilon": self.epsilon, "center": self.center,
