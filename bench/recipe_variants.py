@@ -8,7 +8,8 @@ exploration behind the fast recipes.
 A variant is batch:learning_rate:epochs:warmup (a negative warm-up means no schedule), or key=value
 pairs joined by commas: batch, lr, opt (an optimizer's class name, with momentum and nesterov), epochs, warmup, hold (the share at the peak before the cosine), alpha,
 clipnorm (each gradient tensor's norm cut to at most this), model (a function of dualnet.models),
-split (the validation share), flip (1: a random half of the training
+split (the validation share), smoothing (label smoothing, with one-hot labels and categorical
+cross-entropy), flip (1: a random half of the training
 images mirrored each epoch), tta (1: test-time flip). The Keras backend is $KERAS_BACKEND's.
 
 Accuracy figures only: when the machine is shared, the seconds are not a speed measurement (that is
@@ -24,7 +25,7 @@ from dualnet.runner import RunOptions, run
 
 
 KEYS = {"batch", "lr", "opt", "momentum", "nesterov", "epochs", "warmup", "hold", "alpha", "clipnorm", "model",
-        "split", "flip", "tta"}
+        "split", "smoothing", "flip", "tta"}
 
 
 def parse(variant: str) -> dict:
@@ -63,6 +64,9 @@ def vary(recipe, spec: dict):
         changes["params"] = None
     if "split" in spec:
         changes["validation_split"] = float(spec["split"])
+    if float(spec.get("smoothing", 0)):
+        changes["label_smoothing"] = float(spec["smoothing"])
+        changes["loss"] = "categorical_crossentropy"
     if "flip" in spec:
         changes["flip"] = bool(int(spec["flip"]))
     if spec.get("tta") == "1":

@@ -91,6 +91,7 @@ class Recipe:
     schedule: CosineSchedule | None = None  # None: optimizer_args' learning rate throughout
     loss: str = "sparse_categorical_crossentropy"
     from_logits: bool = False          # the model ends without softmax; the loss applies it
+    label_smoothing: float = 0.0       # categorical_crossentropy only: targets t (1 - e) + e / classes
     metrics: tuple[str, ...] = ("accuracy",)
     epochs: int = 1
     batch_size: int = 32               # Keras's default, which the notes' fit() calls use
@@ -117,11 +118,16 @@ class Recipe:
         return d
 
     def make_loss(self, losses_module):
-        """The loss for an engine's losses module: its name, or its class when from_logits is set."""
-        if not self.from_logits:
+        """The loss for an engine's losses module: its name, or its class when from_logits or label
+        smoothing is set."""
+        if self.label_smoothing and self.loss != "categorical_crossentropy":
+            raise ValueError(f"{self.id}: label smoothing needs one-hot labels and categorical_crossentropy, "
+                             f"not {self.loss} (Keras's sparse cross-entropy has no label_smoothing)")
+        if not (self.from_logits or self.label_smoothing):
             return self.loss
         class_name = "".join(part.capitalize() for part in self.loss.split("_"))  # categorical_crossentropy
-        return getattr(losses_module, class_name)(from_logits=True)
+        extra = {"label_smoothing": self.label_smoothing} if self.label_smoothing else {}
+        return getattr(losses_module, class_name)(from_logits=self.from_logits, **extra)
 
     def figure(self) -> str:
         if self.reported:

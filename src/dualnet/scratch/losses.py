@@ -38,10 +38,24 @@ def log_softmax(z):
 
 
 class CategoricalCrossentropy(Loss):
+    """label_smoothing = e: the one-hot targets become t (1 - e) + e / classes, as Keras's."""
     name = "categorical_crossentropy"
     logits_of = "softmax"
 
+    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0):
+        super().__init__(from_logits)
+        if not 0.0 <= label_smoothing < 1.0:
+            raise ValueError(f"label_smoothing must be in [0, 1), received {label_smoothing}")
+        self.label_smoothing = float(label_smoothing)
+
+    def smoothed(self, t, dtype):
+        t = np.asarray(t, dtype=dtype)
+        if not self.label_smoothing:
+            return t
+        return t * dtype.type(1.0 - self.label_smoothing) + dtype.type(self.label_smoothing / t.shape[-1])
+
     def value_and_grad_from_probabilities(self, t, p):
+        t = self.smoothed(t, p.dtype)
         n = len(p)
         total = p.sum(axis=-1, keepdims=True)
         q = p / total                                   # Keras renormalises first
@@ -53,6 +67,7 @@ class CategoricalCrossentropy(Loss):
         return float(loss), dp.astype(p.dtype)
 
     def value_and_grad_from_logits(self, t, z):
+        t = self.smoothed(t, z.dtype)
         n = len(z)
         loss = -(t * log_softmax(z)).sum(axis=-1).mean()
         return float(loss), ((softmax(z) * t.sum(axis=-1, keepdims=True) - t) / n).astype(z.dtype)

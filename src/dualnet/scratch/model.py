@@ -264,7 +264,8 @@ class Sequential:
                            for layer in self.layers],
                 "compile": None if self.optimizer is None else
                 {"optimizer": self.optimizer.get_config(), "loss": self.loss.name,
-                 "from_logits": self.loss.from_logits, "metrics": self.metric_names}}
+                 "from_logits": self.loss.from_logits, "metrics": self.metric_names,
+                 **({"label_smoothing": self.loss.label_smoothing} if getattr(self.loss, "label_smoothing", 0) else {})}}
 
     # -- files ------------------------------------------------------------------
     def save(self, path, include_optimizer: bool = True) -> None:
@@ -312,6 +313,8 @@ def load_model(path) -> Sequential:
         opt_class = optimizers.OPTIMIZERS[opt.pop("name").lower()]
         loss = losses.get(config["compile"]["loss"])
         loss.from_logits = config["compile"]["from_logits"]
+        if "label_smoothing" in config["compile"]:
+            loss.label_smoothing = config["compile"]["label_smoothing"]
         iterations = config["compile"].get("optimizer_iterations", 0)
         model.compile(opt_class(**opt), loss, config["compile"]["metrics"])
         if optimizer_arrays:
