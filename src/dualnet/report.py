@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from dualnet.observations import seen
 from dualnet.rundir import RunFolderError, read_run_config
 
 KEPT_FILES = ("config.json", "history.csv", "metrics.json", "summary.txt")  # plus every figure (.png)
@@ -82,12 +83,13 @@ def summarize(run_dir: Path) -> dict:
             "limited": metrics.get("limited", False), "metric": notes.get("metric", ""),
             "ours": notes.get("ours"), "notes": notes.get("notes"), "difference_points": notes.get("difference_points"),
             "within_1_point": None if notes.get("difference_points") is None else abs(notes["difference_points"]) <= 1.0, "train_seconds": metrics.get("train_seconds"),
-            "wall_seconds": metrics.get("wall_seconds"), "goal": goal,
+            "wall_seconds": metrics.get("wall_seconds"), "goal": goal, "seen": seen(run_dir, config),
             "started": config.get("started", ""), "run": str(run_dir)}
 
 
 def markdown_table(rows: list[dict]) -> str:
-    head = "| experiment | engine | seed | epochs | metric | ours | notes | difference (points) | within ±1 | train s | run |"
+    head = ("| experiment | engine | seed | epochs | metric | ours | notes | difference (points) | within ±1 | train s | "
+            "seen in the run | run |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
         fmt = lambda v: "" if v is None else f"{v:.2%}"  # noqa: E731
@@ -95,7 +97,7 @@ def markdown_table(rows: list[dict]) -> str:
                      f"| {r['metric']} | {fmt(r['ours'])} | {fmt(r['notes']) or goal_text(r)} | "
                      f"{'' if r['difference_points'] is None else r['difference_points']:} | "
                      f"{'' if r['within_1_point'] is None else ('yes' if r['within_1_point'] else 'no')} | "
-                     f"{r['train_seconds']} | {r['run']} |")
+                     f"{r['train_seconds']} | {r.get('seen', '')} | {r['run']} |")
     return "\n".join(lines) + "\n"
 
 

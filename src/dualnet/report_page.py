@@ -39,7 +39,7 @@ def percent(value) -> str:
 
 def _run_table(runs: list[dict]) -> str:
     head = ("<tr><th>engine (backend)</th><th>seed</th><th>epochs</th><th>wall time</th><th>ours</th>"
-            "<th>notes</th><th>difference</th><th>in the band</th></tr>")
+            "<th>notes</th><th>difference</th><th>in the band</th><th>seen in the run</th></tr>")
     rows = []
     for r in runs:
         band = r["within_1_point"]
@@ -48,7 +48,7 @@ def _run_table(runs: list[dict]) -> str:
         wall = "" if r.get("wall_seconds") is None else f"{r['wall_seconds'] / 60:.1f} min"
         rows.append(f"<tr><td class='text'>{html.escape(r['engine'])}</td><td>{r['seed']}</td><td>{r['epochs']}</td>"
                     f"<td>{wall}</td><td>{percent(r['ours'])}</td><td>{percent(r['notes']) or html.escape(goal_text(r))}</td><td>{difference}</td>"
-                    f"<td>{verdict}</td></tr>")
+                    f"<td>{verdict}</td><td class='text'>{html.escape(r.get('seen', ''))}</td></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
 
