@@ -5,22 +5,13 @@ happened instead of assuming it."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
+
+from dualnet.rundir import read_history_csv
 
 RISE = 1.2          # val_loss this many times its lowest by the end: overfitting
 EARLY_SHARE = 0.8   # ... with the lowest in the first 80 % of the epochs (not a dip in the last few)
 PLATEAU = 0.5       # an mse recipe whose best val_loss stays above this share of its first never left the plateau
-
-
-def read_history(run_dir: Path) -> dict[str, list[float]]:
-    path = Path(run_dir) / "history.csv"
-    if not path.is_file():
-        return {}
-    with open(path, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    return {key: [float(row[key]) for row in rows if row.get(key) not in (None, "")]
-            for key in (rows[0] if rows else {}) if key != "epoch"}
 
 
 def overfitting(history: dict) -> str | None:
@@ -61,7 +52,8 @@ def augmented_validation(config: dict) -> str | None:
 
 def seen(run_dir: Path, config: dict) -> str:
     """The observations that hold for this run, joined; empty when there are none."""
-    history = read_history(run_dir)
+    path = Path(run_dir) / "history.csv"
+    history = read_history_csv(path) if path.is_file() else {}
     found = [overfitting(history), plateau(history, config.get("experiment", {}).get("loss", "")),
              augmented_validation(config)]
     return "; ".join(text for text in found if text)
