@@ -66,7 +66,6 @@ def test_a_smoothed_recipe_trains_saves_and_resumes(engine, fashion_dir, tmp_pat
         first = run(recipe, RunOptions(epochs=1, **options), stream=quiet)
         resumed = run(recipe, RunOptions(epochs=2, **options), stream=quiet, resume=first.run_dir)
     assert len(resumed.history["loss"]) == 2 and np.isfinite(resumed.metrics["test_accuracy"])
-    assert 0 <= resumed.metrics["test_accuracy_flip_averaged"] <= 1
     config = json.loads((first.run_dir / "config.json").read_text())
     assert config["experiment"]["label_smoothing"] == 0.1
     assert config["experiment"]["loss"] == "categorical_crossentropy"
