@@ -125,8 +125,7 @@ def label(engine, backend) -> str:
 def bench(models=MODELS, engines=("scratch", "keras"), backends=BACKENDS, seconds=6.0, rounds=3,
           out_dir="results", stream=None) -> Path:
     """Measure every model on every configuration; write the results; return the Markdown file."""
-    from dualnet import experiments
-    from dualnet import allocator
+    from dualnet import allocator, experiments
     from dualnet.blas import kernels_in_use
     from dualnet.machine import cpu_model, package_versions, vector_extensions
 

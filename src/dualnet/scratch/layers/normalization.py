@@ -18,6 +18,7 @@ class BatchNormalization(Layer):
             raise ValueError("BatchNormalization: the scratch engine normalises the last axis (axis=-1) only")
         self.momentum, self.epsilon, self.center, self.scale = float(momentum), float(epsilon), center, scale
         self.initializers = (gamma_initializer, beta_initializer, moving_mean_initializer, moving_variance_initializer)
+        self._ones = None  # column_sums' vector, kept while the batch's row count stays the same
 
     def build(self, input_shape, rng):
         super().build(input_shape, rng)
@@ -43,7 +44,7 @@ class BatchNormalization(Layer):
     # sizes) and einsum's sum of products, which needs no temporary array. Backward folds gamma and the
     # batch statistics into per-channel factors, so each pass over the data is one NumPy call.
     def column_sums(self, a):
-        if getattr(self, "_ones", None) is None or len(self._ones) != len(a) or self._ones.dtype != a.dtype:
+        if self._ones is None or len(self._ones) != len(a) or self._ones.dtype != a.dtype:
             self._ones = np.ones(len(a), dtype=a.dtype)
         return self._ones @ a
 
