@@ -8,6 +8,7 @@ exploration behind the fast recipes.
 A variant is batch:learning_rate:epochs:warmup (a negative warm-up means no schedule), or key=value
 pairs joined by commas: batch, lr, opt (an optimizer's class name, with momentum and nesterov), epochs, warmup, hold (the share at the peak before the cosine), alpha,
 clipnorm (each gradient tensor's norm cut to at most this), model (a function of dualnet.models),
+dropout (the rate of the model's dropout, for a model function that takes `dropout`),
 split (the validation share), smoothing (label smoothing, with one-hot labels and categorical
 cross-entropy), flip (1: a random half of the training
 images mirrored each epoch), tta (1: test-time flip). The Keras backend is $KERAS_BACKEND's.
@@ -25,7 +26,7 @@ from dualnet.runner import RunOptions, run
 
 
 KEYS = {"batch", "lr", "opt", "momentum", "nesterov", "epochs", "warmup", "hold", "alpha", "clipnorm", "model",
-        "split", "smoothing", "flip", "tta"}
+        "dropout", "split", "smoothing", "flip", "tta"}
 
 
 def parse(variant: str) -> dict:
@@ -62,6 +63,8 @@ def vary(recipe, spec: dict):
     if "model" in spec:
         changes["model"] = getattr(models, spec["model"])
         changes["params"] = None
+    if "dropout" in spec:
+        changes["model"] = with_dropout(changes.get("model", recipe.model), float(spec["dropout"]))
     if "split" in spec:
         changes["validation_split"] = float(spec["split"])
     if float(spec.get("smoothing", 0)):
@@ -74,6 +77,15 @@ def vary(recipe, spec: dict):
 
         changes["report"] = flip_averaged
     return dataclasses.replace(recipe, **changes)
+
+
+def with_dropout(model, rate: float):
+    """`model` (a function of dualnet.models that takes `dropout`) at that rate, named so for the run's
+    config."""
+    def layers(L):
+        return model(L, dropout=rate)
+    layers.__module__, layers.__qualname__ = model.__module__, f"{model.__qualname__}[dropout={rate}]"
+    return layers
 
 
 def main(base: str, engine: str, variants: list[str], seeds=(0,)) -> None:
