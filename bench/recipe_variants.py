@@ -8,7 +8,8 @@ exploration behind the fast recipes.
 A variant is batch:learning_rate:epochs:warmup (a negative warm-up means no schedule), or key=value
 pairs joined by commas: batch, lr, opt (an optimizer's class name, with momentum and nesterov), epochs, warmup, hold (the share at the peak before the cosine), alpha,
 clipnorm (each gradient tensor's norm cut to at most this), model (a function of dualnet.models),
-dropout (the rate of the model's dropout, for a model function that takes `dropout`),
+dropout (the rate of the model's dropout, for a model function that takes `dropout`), ema (weight averaging
+with this momentum: Keras's use_ema and ema_momentum),
 split (the validation share), smoothing (label smoothing, with one-hot labels and categorical
 cross-entropy), flip (1: a random half of the training
 images mirrored each epoch), tta (1: test-time flip). The Keras backend is $KERAS_BACKEND's.
@@ -26,7 +27,7 @@ from dualnet.runner import RunOptions, run
 
 
 KEYS = {"batch", "lr", "opt", "momentum", "nesterov", "epochs", "warmup", "hold", "alpha", "clipnorm", "model",
-        "dropout", "split", "smoothing", "flip", "tta"}
+        "dropout", "ema", "split", "smoothing", "flip", "tta"}
 
 
 def parse(variant: str) -> dict:
@@ -51,10 +52,12 @@ def vary(recipe, spec: dict):
         changes["optimizer"] = spec["opt"]
         changes["optimizer_args"] = {k: (bool(int(spec[k])) if k == "nesterov" else float(spec[k]))
                                      for k in ("momentum", "nesterov") if k in spec}
-    for key, argument in (("clipnorm", "clipnorm"), ("lr", "learning_rate")):  # on top of opt's arguments
-        if key in spec:
+    for key, argument in (("clipnorm", "clipnorm"), ("lr", "learning_rate"), ("ema", "ema_momentum")):
+        if key in spec:  # on top of opt's arguments
             changes["optimizer_args"] = {**changes.get("optimizer_args", recipe.optimizer_args),
                                          argument: float(spec[key])}
+    if "ema" in spec:
+        changes["optimizer_args"]["use_ema"] = True
     if float(spec.get("warmup", -1)) >= 0 or "hold" in spec:
         changes["schedule"] = CosineSchedule(warmup=max(0.0, float(spec.get("warmup", 0))),
                                              hold=float(spec.get("hold", 0)), alpha=float(spec.get("alpha", 0)))

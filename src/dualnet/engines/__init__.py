@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 ENGINES = ("keras", "scratch")
 
 
@@ -21,6 +23,23 @@ def build_sequential(recipe, sequential, layers, optimizers, losses, adapt=None,
         optimizer = getattr(optimizers, recipe.optimizer)(**arguments)
         model.compile(optimizer=optimizer, loss=recipe.make_loss(losses), metrics=list(recipe.metrics))
     return model
+
+
+@contextmanager
+def averaged_once(optimizer, weights):
+    """With weight averaging (use_ema), fit() copies the averages into the model when it ends; the
+    engines call fit() once per epoch, which would make each epoch start from the averages. Inside this
+    block that copy is held back, and it is made once when the block ends without an error. `weights()`
+    are the model's trainable weights."""
+    if not getattr(optimizer, "use_ema", False):
+        yield
+        return
+    optimizer.finalize_variable_values = lambda var_list: None  # shadows the method on this object
+    try:
+        yield
+    finally:
+        del optimizer.finalize_variable_values
+    optimizer.finalize_variable_values(weights())
 
 
 def get_engine(name: str, embedding_updates: str = "sparse"):

@@ -7,7 +7,7 @@ import sys
 import keras
 import numpy as np
 
-from dualnet.engines import build_sequential
+from dualnet.engines import averaged_once, build_sequential
 from dualnet.engines.keras_indexed import index_inputs
 from dualnet.scratch.model import NonFiniteLossError
 from dualnet.summary import LayerRow, format_summary
@@ -108,20 +108,21 @@ class KerasEngine:
         guard = _NonFiniteGuard()
         hooks = [guard] + [_ProgressAdapter(c) for c in callbacks]
         history: dict[str, list[float]] = {}
-        for epoch in range(initial_epoch, epochs):
-            order = epoch_order(len(splits.x_train), self.shuffle_seed, epoch)
-            x = splits.x_train if epoch_inputs is None else epoch_inputs(epoch)
-            logs = model.fit(x[order], splits.y_train[order], batch_size=batch_size, shuffle=False,
-                             epochs=epoch + 1, initial_epoch=epoch, validation_data=validation, verbose=0,
-                             callbacks=hooks).history
-            if guard.where:
-                stopped_epoch, batch, loss = guard.where
-                raise NonFiniteLossError(
-                    f"the loss became {loss} at epoch {stopped_epoch + 1}, batch {batch + 1}: training stopped. "
-                    f"The likely cause is too high a learning rate (now {float(model.optimizer.learning_rate)}), or inputs "
-                    "that are not scaled or contain NaN.")
-            for key, values in logs.items():
-                history.setdefault(key, []).extend(float(v) for v in values)
+        with averaged_once(model.optimizer, lambda: model.trainable_weights):
+            for epoch in range(initial_epoch, epochs):
+                order = epoch_order(len(splits.x_train), self.shuffle_seed, epoch)
+                x = splits.x_train if epoch_inputs is None else epoch_inputs(epoch)
+                logs = model.fit(x[order], splits.y_train[order], batch_size=batch_size, shuffle=False,
+                                 epochs=epoch + 1, initial_epoch=epoch, validation_data=validation, verbose=0,
+                                 callbacks=hooks).history
+                if guard.where:
+                    stopped_epoch, batch, loss = guard.where
+                    raise NonFiniteLossError(
+                        f"the loss became {loss} at epoch {stopped_epoch + 1}, batch {batch + 1}: training stopped. "
+                        f"The likely cause is too high a learning rate (now {float(model.optimizer.learning_rate)}), "
+                        "or inputs that are not scaled or contain NaN.")
+                for key, values in logs.items():
+                    history.setdefault(key, []).extend(float(v) for v in values)
         return history
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:

@@ -8,7 +8,7 @@ import numpy as np
 
 from dualnet import allocator, scratch
 from dualnet.blas import kernels_in_use
-from dualnet.engines import build_sequential
+from dualnet.engines import averaged_once, build_sequential
 
 
 class ScratchEngine:
@@ -64,12 +64,13 @@ class ScratchEngine:
         validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
         spans = [(initial_epoch, epochs)] if epoch_inputs is None else [(e, e + 1) for e in range(initial_epoch, epochs)]
         history: dict[str, list[float]] = {}
-        for first, end in spans:
-            x = splits.x_train if epoch_inputs is None else epoch_inputs(first)
-            logs = model.fit(x, splits.y_train, batch_size=batch_size, epochs=end, validation_data=validation,
-                             shuffle=True, verbose=0, callbacks=list(callbacks), initial_epoch=first).history
-            for key, values in logs.items():
-                history.setdefault(key, []).extend(values)
+        with averaged_once(model.optimizer, model.trainable_weights):
+            for first, end in spans:
+                x = splits.x_train if epoch_inputs is None else epoch_inputs(first)
+                logs = model.fit(x, splits.y_train, batch_size=batch_size, epochs=end, validation_data=validation,
+                                 shuffle=True, verbose=0, callbacks=list(callbacks), initial_epoch=first).history
+                for key, values in logs.items():
+                    history.setdefault(key, []).extend(values)
         return history
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:

@@ -227,6 +227,8 @@ class Sequential:
             call(callbacks, "on_epoch_end", epoch, epoch_logs)
             if self.stop_training:
                 break
+        if epochs > 0:  # as Keras: with use_ema, the weights become their averages
+            self.optimizer.finalize_variable_values(self.trainable_weights())
         self.history = history
         return history
 

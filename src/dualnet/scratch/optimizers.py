@@ -69,8 +69,11 @@ def clip_factor(g: np.ndarray, clipnorm: float, square=None):
     return None if norm <= clipnorm else clipnorm / norm
 
 
+AVERAGE = "average"  # the key of a weight's moving average in a saved state
+
+
 class Optimizer:
-    def __init__(self, learning_rate, clipnorm=None):
+    def __init__(self, learning_rate, clipnorm=None, use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None):
         if isinstance(learning_rate, dict):  # a schedule saved by get_config
             learning_rate = getattr(schedules, learning_rate["class_name"])(**learning_rate["config"])
         self.schedule = learning_rate if callable(learning_rate) else None
@@ -78,6 +81,17 @@ class Optimizer:
         self.iterations = 0
         self.state: list[dict] = []
         self.clipnorm = None if clipnorm is None else float(clipnorm)
+        # Keras's weight averaging: an exponential moving average of each weight after every step, copied
+        # into the model when fit() ends (finalize_variable_values) or every ema_overwrite_frequency steps.
+        if not 0.0 <= float(ema_momentum) <= 1.0:
+            raise ValueError(f"ema_momentum must be between 0 and 1, received {ema_momentum}")
+        if ema_overwrite_frequency is not None and (not isinstance(ema_overwrite_frequency, int)
+                                                    or ema_overwrite_frequency < 1):
+            raise ValueError("ema_overwrite_frequency must be an integer >= 1 or None, received "
+                             f"{ema_overwrite_frequency!r}")
+        self.use_ema, self.ema_momentum = bool(use_ema), float(ema_momentum)
+        self.ema_overwrite_frequency = ema_overwrite_frequency
+        self.averages: list[np.ndarray] = []
 
     @property
     def learning_rate(self) -> float:
@@ -103,7 +117,27 @@ class Optimizer:
             for w_piece, g_piece, *rest in pieces([w, g] + extra + [s[k] for k in names], w.size):
                 g2_piece = None if g2 is None else rest.pop(0)
                 self.update(w_piece, g_piece, dict(zip(names, rest)), g2_piece)
+        if self.use_ema:
+            self.track_averages(weights)
         self.iterations += 1
+
+    def track_averages(self, weights) -> None:
+        """After the step: average = momentum * average + (1 - momentum) * weight; the first step's average
+        is the weight itself, as in Keras."""
+        if not self.averages:
+            self.averages = [w.copy() for w in weights]
+        else:
+            for w, average in zip(weights, self.averages):
+                average += (w - average) * w.dtype.type(1.0 - self.ema_momentum)
+        if self.ema_overwrite_frequency and (self.iterations + 1) % self.ema_overwrite_frequency == 0:
+            self.finalize_variable_values(weights)
+
+    def finalize_variable_values(self, weights) -> None:
+        """The weights become their averages (with use_ema; otherwise nothing changes), as Keras does at the
+        end of fit()."""
+        if self.use_ema and self.averages:
+            for w, average in zip(weights, self.averages):
+                w[...] = average
 
     def new_state(self, w) -> dict:
         return {}
@@ -115,25 +149,33 @@ class Optimizer:
     # -- checkpoints ----------------------------------------------------------
     def get_state(self) -> dict:
         arrays = {f"{i}/{k}": v for i, s in enumerate(self.state) for k, v in s.items()}
+        arrays.update({f"{i}/{AVERAGE}": a for i, a in enumerate(self.averages)})
         return {"iterations": self.iterations, "arrays": arrays}
 
     def set_state(self, state, weights) -> None:
         self.iterations = int(state["iterations"])
         self.state = [self.new_state(w) for w in weights]
+        averages = {}
         for key, value in state["arrays"].items():
             i, name = key.split("/")
-            self.state[int(i)][name][...] = value
+            if name == AVERAGE:
+                averages[int(i)] = np.array(value, dtype=weights[int(i)].dtype)
+            else:
+                self.state[int(i)][name][...] = value
+        self.averages = [averages[i] for i in range(len(averages))]
 
     def get_config(self) -> dict:
         rate = ({"class_name": type(self.schedule).__name__, "config": self.schedule.get_config()}
                 if self.schedule else self.fixed_learning_rate)
         clip = {} if self.clipnorm is None else {"clipnorm": self.clipnorm}
-        return {"name": type(self).__name__, "learning_rate": rate, **clip}
+        ema = ({"use_ema": True, "ema_momentum": self.ema_momentum,
+                "ema_overwrite_frequency": self.ema_overwrite_frequency} if self.use_ema else {})
+        return {"name": type(self).__name__, "learning_rate": rate, **clip, **ema}
 
 
 class SGD(Optimizer):
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, clipnorm=None):
-        super().__init__(learning_rate, clipnorm)
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **common):
+        super().__init__(learning_rate, **common)
         self.momentum, self.nesterov = float(momentum), nesterov
 
     def new_state(self, w):
@@ -155,8 +197,8 @@ class SGD(Optimizer):
 
 
 class Adam(Optimizer):
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, clipnorm=None):
-        super().__init__(learning_rate, clipnorm)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **common):
+        super().__init__(learning_rate, **common)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def new_state(self, w):
@@ -176,8 +218,8 @@ class Adam(Optimizer):
 
 
 class RMSprop(Optimizer):
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, clipnorm=None):
-        super().__init__(learning_rate, clipnorm)
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, **common):
+        super().__init__(learning_rate, **common)
         self.rho, self.momentum, self.epsilon = rho, float(momentum), epsilon
 
     def new_state(self, w):
