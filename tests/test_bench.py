@@ -6,7 +6,7 @@ import json
 import pytest
 
 from dualnet import experiments
-from dualnet.bench import auto_backend, bench, cpu_slug, fastest_by_kind, network_kind
+from dualnet.bench import MIN_BATCHES, auto_backend, bench, cpu_slug, fastest_by_kind, network_kind, round_samples
 
 
 def test_network_kinds():
@@ -89,3 +89,8 @@ def test_a_second_sitting_the_same_day_keeps_the_first(tmp_path):
                    stream=open("/dev/null", "w"))
     assert second != first and first.read_text() == kept and second.with_suffix(".json").is_file()
     assert sorted(p.name for p in tmp_path.glob("bench-*.json"))[-1] == second.with_suffix(".json").name  # newest last
+
+
+def test_a_round_is_whole_batches_and_never_too_few():
+    assert round_samples(rate=2000.0, seconds=3.0, batch=32) == 6000 // 32 * 32  # the time decides
+    assert round_samples(rate=110.0, seconds=3.0, batch=32) == 32 * MIN_BATCHES  # a slow network: the floor

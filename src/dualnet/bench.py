@@ -54,6 +54,17 @@ def fake_data(recipe, model, engine, n, rng):
     return x, y
 
 
+MIN_BATCHES = 30
+
+
+def round_samples(rate: float, seconds: float, batch: int, min_batches: int = MIN_BATCHES) -> int:
+    """Samples in one round: about `seconds` at the measured rate, in whole batches, and at least
+    `min_batches` of them. Why the floor: a few-second round of a slow network (VGG at batch 32: some ten
+    batches) is dominated by fit()'s fixed cost and by any one slow batch; such rounds read the notes'
+    VGG at 110 samples/s where its real epochs ran at about 130."""
+    return max(batch * min_batches, int(rate * seconds) // batch * batch)
+
+
 def worker(model_id: str, engine_name: str, seconds: float, rounds: int) -> dict:
     """Train and predict rounds for one model on one engine (the backend is this process's)."""
     import resource
@@ -81,7 +92,7 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int) -> dict
     x, y = fake_data(recipe, model, engine, 256, rng)
     timed(x, y, True)  # warm-up: tracing, compilation, caches
     rate = 256 / timed(x, y, True)
-    n = max(batch * 2, int(rate * seconds) // batch * batch)
+    n = round_samples(rate, seconds, batch)
     x, y = fake_data(recipe, model, engine, n, rng)
     timed(x, y, True)
     train = [n / timed(x, y, True) for _ in range(rounds)]
@@ -148,7 +159,8 @@ def bench(models=MODELS, engines=("scratch", "keras"), backends=BACKENDS, second
     if stem.with_suffix(".json").exists() or stem.with_suffix(".md").exists():  # a second sitting that day
         stem = Path(out_dir) / f"bench-{date.today()}T{time.strftime('%H%M%S')}-{cpu_slug()}"
     stem.parent.mkdir(parents=True, exist_ok=True)
-    record = {"date": str(date.today()), "machine": machine, "seconds": seconds, "rounds": rounds, "results": results}
+    record = {"date": str(date.today()), "machine": machine, "seconds": seconds, "rounds": rounds,
+              "min_batches": MIN_BATCHES, "results": results}
     stem.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     stem.with_suffix(".md").write_text(markdown(record, sys.argv), encoding="utf-8")
     return stem.with_suffix(".md")
@@ -160,8 +172,8 @@ def markdown(record: dict, argv) -> str:
              f"Command: `dualnet bench {' '.join(argv[2:] if len(argv) > 1 and argv[1] == 'bench' else argv[1:])}`",
              f"Machine: {m['cpu']} ({', '.join(m['extensions']) or 'no AVX'}), {m['cores']} cores; OpenBLAS kernels "
              f"{m['openblas_kernels']}; malloc: {m.get('malloc', 'allocator defaults')}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), "",
-             f"Samples per second, the fastest of {record['rounds']} rounds of about {record['seconds']} s (the "
-             "recipe's batch size for training, 256 for inference); peak resident memory of the process (which "
+             f"Samples per second, the fastest of {record['rounds']} rounds of about {record['seconds']} s and "
+             f"at least {record.get('min_batches', 2)} batches (the recipe's batch size for training, 256 for inference); peak resident memory of the process (which "
              "includes the framework itself). Ratios are against the fastest Keras backend for that model.", "",
              "| model | kind | engine / backend | train samples/s | predict samples/s | peak MB | train ÷ fastest Keras "
              "| raw train rounds |", "|---|---|---|---|---|---|---|---|"]
