@@ -8,7 +8,8 @@ exploration behind the fast recipes.
 A variant is batch:learning_rate:epochs:warmup (a negative warm-up means no schedule), or key=value
 pairs joined by commas: batch, lr, opt (an optimizer's class name, with momentum and nesterov), epochs, warmup, hold (the share at the peak before the cosine), alpha,
 clipnorm (each gradient tensor's norm cut to at most this), model (a function of dualnet.models),
-dropout (the rate of the model's dropout, for a model function that takes `dropout`), ema (weight averaging
+dropout and hidden (arguments of the model function: fashion_fast's dropout rate and the width of a
+hidden layer before its classifier), ema (weight averaging
 with this momentum: Keras's use_ema and ema_momentum),
 split (the validation share), smoothing (label smoothing, with one-hot labels and categorical
 cross-entropy), flip (1: a random half of the training
@@ -27,7 +28,7 @@ from dualnet.runner import RunOptions, run
 
 
 KEYS = {"batch", "lr", "opt", "momentum", "nesterov", "epochs", "warmup", "hold", "alpha", "clipnorm", "model",
-        "dropout", "ema", "split", "smoothing", "flip", "tta"}
+        "dropout", "hidden", "ema", "split", "smoothing", "flip", "tta"}
 
 
 def parse(variant: str) -> dict:
@@ -66,8 +67,10 @@ def vary(recipe, spec: dict):
     if "model" in spec:
         changes["model"] = getattr(models, spec["model"])
         changes["params"] = None
-    if "dropout" in spec:
-        changes["model"] = with_dropout(changes.get("model", recipe.model), float(spec["dropout"]))
+    model_args = {key: cast(spec[key]) for key, cast in (("dropout", float), ("hidden", int)) if key in spec}
+    if model_args:
+        changes["model"] = with_arguments(changes.get("model", recipe.model), **model_args)
+        changes["params"] = None
     if "split" in spec:
         changes["validation_split"] = float(spec["split"])
     if float(spec.get("smoothing", 0)):
@@ -82,12 +85,12 @@ def vary(recipe, spec: dict):
     return dataclasses.replace(recipe, **changes)
 
 
-def with_dropout(model, rate: float):
-    """`model` (a function of dualnet.models that takes `dropout`) at that rate, named so for the run's
-    config."""
+def with_arguments(model, **arguments):
+    """`model` (a function of dualnet.models) with those keyword arguments, named so for the run's config."""
     def layers(L):
-        return model(L, dropout=rate)
-    layers.__module__, layers.__qualname__ = model.__module__, f"{model.__qualname__}[dropout={rate}]"
+        return model(L, **arguments)
+    named = ",".join(f"{k}={v}" for k, v in arguments.items())
+    layers.__module__, layers.__qualname__ = model.__module__, f"{model.__qualname__}[{named}]"
     return layers
 
 
