@@ -11,9 +11,9 @@ can pick its backend), its folder kept under --out. The notes' recipe is not tra
 as the fast run), and its time is its first epoch plus the mean of the others times the epochs left, so it
 pays the same per-epoch costs (validation, checkpoint) as the fast runs. --notes-epochs 0 computes it from
 the throughput `dualnet bench` measures instead (training samples over training speed plus validation
-samples over inference speed), which leaves those costs out and, for a slow network whose rounds hold
-few batches, can misread it (the notes' VGG: 110 samples/s in 3-s rounds, about 130 in real epochs the
-same hour). Writes results/fast-recipes-<date>-<cpu>.md
+samples over inference speed), which leaves those costs out and can misread a slow network (the notes'
+VGG on TensorFlow: 110 samples/s in 3-s rounds against about 130 in real epochs the same hour; 93 in
+rounds of 30 batches against 133 in session 8). Writes results/fast-recipes-<date>-<cpu>.md
 and .json. Run it on a quiet machine: the seconds are the point.
 """
 

@@ -59,9 +59,8 @@ MIN_BATCHES = 30
 
 def round_samples(rate: float, seconds: float, batch: int, min_batches: int = MIN_BATCHES) -> int:
     """Samples in one round: about `seconds` at the measured rate, in whole batches, and at least
-    `min_batches` of them. Why the floor: a few-second round of a slow network (VGG at batch 32: some ten
-    batches) is dominated by fit()'s fixed cost and by any one slow batch; such rounds read the notes'
-    VGG at 110 samples/s where its real epochs ran at about 130."""
+    `min_batches` of them, so that a slow network (VGG at batch 32: ten batches in 3 s) is not timed on a
+    handful of steps. (It does not make a round read what the runner's long epochs do: see the README.)"""
     return max(batch * min_batches, int(rate * seconds) // batch * batch)
 
 
