@@ -138,11 +138,17 @@ def seq_predict(L):
             L.Dense(1)]
 
 
-def _multiplication(L, recurrent, units=30):
+def _multiplication(L, recurrent, units=30, **options):
     return [L.Input(shape=(100, 2)),
-            recurrent(units=units, return_sequences=True),
-            recurrent(units=units),
+            recurrent(units=units, return_sequences=True, **options),
+            recurrent(units=units, **options),
             L.Dense(1)]
+
+
+def chrono_bias(max_steps: int) -> dict:
+    """An LSTM bias initializer with chrono-initialised gates (dualnet.scratch.initializers.ChronoBias),
+    in the serialized form both engines read: a fresh dict for each layer."""
+    return {"class_name": "dualnet>ChronoBias", "config": {"max_steps": max_steps}}
 
 
 def mult_gru_wide(L):
@@ -164,6 +170,16 @@ def mult_simplernn(L):
 def mult_lstm(L):
     """Listing 7.11: the multiplication problem with LSTM."""
     return _multiplication(L, L.LSTM)
+
+
+def mult_lstm_chrono(L):
+    """Beyond the notes: mult_lstm whose gates start as chrono initialisation sets them (forget biases
+    log(tau) for spans tau over 1..99 steps, input biases their negatives): some cells can carry a marked
+    number across the 100 steps from the first batch, where Keras's default (forget bias 1) forgets it
+    within a few steps and the network sits on the mean-prediction plateau until it learns to keep it."""
+    def chrono_lstm(**arguments):
+        return L.LSTM(unit_forget_bias=False, bias_initializer=chrono_bias(100), **arguments)
+    return _multiplication(L, chrono_lstm)
 
 
 def mult_gru(L):

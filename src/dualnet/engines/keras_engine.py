@@ -8,6 +8,7 @@ import keras
 import numpy as np
 
 from dualnet.engines import averaged_once, build_sequential
+from dualnet.engines import keras_initializers  # noqa: F401  (registers dualnet>ChronoBias)
 from dualnet.engines.keras_indexed import index_inputs
 from dualnet.scratch.model import NonFiniteLossError
 from dualnet.summary import LayerRow, format_summary

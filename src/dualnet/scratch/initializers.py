@@ -43,11 +43,52 @@ def ones(shape, rng=None):
     return np.ones(shape)
 
 
+def chrono_forget_bias(units: int, max_steps: int) -> np.ndarray:
+    """Forget-gate biases log(tau) for memory spans tau spread evenly over [1, max_steps - 1]: the
+    quantiles of chrono initialisation's uniform draw, so both engines start from the same values
+    without sharing a random generator. A forget bias of log(tau) makes the gate keep a value for about
+    tau steps, so some cells start out able to carry an input across the whole sequence."""
+    if units < 1 or max_steps < 3:
+        raise ValueError(f"chrono initialisation needs units >= 1 and max_steps >= 3; received {units}, {max_steps}")
+    spans = 1.0 + (max_steps - 2) * (np.arange(units) + 0.5) / units
+    return np.log(spans)
+
+
+class ChronoBias:
+    """An LSTM bias (gates i, f, c, o) whose forget gates start at chrono_forget_bias and input gates at
+    its negative (a long-memory cell starts closed to new inputs); use it with unit_forget_bias=False.
+    Spelled as Keras spells a registered initializer, so the same argument builds either engine:
+    bias_initializer={"class_name": "dualnet>ChronoBias", "config": {"max_steps": T}}."""
+
+    registered_name = "dualnet>ChronoBias"
+
+    def __init__(self, max_steps: int):
+        self.max_steps = int(max_steps)
+
+    def __call__(self, shape, rng=None) -> np.ndarray:
+        if len(shape) != 1 or shape[0] % 4:
+            raise ValueError(f"ChronoBias is an LSTM bias of 4 * units values (gates i, f, c, o); received shape {shape}")
+        units = shape[0] // 4
+        forget = chrono_forget_bias(units, self.max_steps)
+        return np.concatenate([-forget, forget, np.zeros(2 * units)])
+
+    def get_config(self) -> dict:
+        return {"max_steps": self.max_steps}
+
+
 INITIALIZERS = {"glorot_uniform": glorot_uniform, "orthogonal": orthogonal, "uniform": uniform,
                 "zeros": zeros, "ones": ones}
+CLASSES = {ChronoBias.registered_name: ChronoBias}
 
 
-def get(name):
-    if name not in INITIALIZERS:
-        raise ValueError(f"unknown initializer {name!r}; the scratch engine has {', '.join(INITIALIZERS)}")
-    return INITIALIZERS[name]
+def get(identifier):
+    """A name of INITIALIZERS, or a registered class in Keras's serialized form
+    {"class_name": ..., "config": {...}}."""
+    if isinstance(identifier, dict):
+        name = identifier.get("class_name")
+        if name not in CLASSES:
+            raise ValueError(f"unknown initializer class {name!r}; the scratch engine has {', '.join(CLASSES)}")
+        return CLASSES[name](**identifier.get("config", {}))
+    if identifier not in INITIALIZERS:
+        raise ValueError(f"unknown initializer {identifier!r}; the scratch engine has {', '.join(INITIALIZERS)}")
+    return INITIALIZERS[identifier]

@@ -145,6 +145,10 @@ class LSTM(RecurrentLayer):
     def __init__(self, units, unit_forget_bias=True, **kwargs):
         super().__init__(units, **kwargs)
         self.unit_forget_bias = unit_forget_bias
+        if unit_forget_bias and isinstance(self.bias_initializer, dict):
+            # Keras would call the initializer for a third of the bias and set the forget gate to ones
+            raise ValueError(f"LSTM '{self.name}': {self.bias_initializer.get('class_name')} sets every gate's "
+                             "bias itself; pass unit_forget_bias=False with it")
 
     def build_bias(self, rng):
         super().build_bias(rng)
