@@ -9,12 +9,13 @@ Each run is a `dualnet run ID --engine E --seed S --no-inside` in its own proces
 can pick its backend), its folder kept under --out. The notes' recipe is not trained in full: it runs
 --notes-epochs epochs the same way (on Keras with TensorFlow, the notes' framework, and on the same engine
 as the fast run), and its time is its first epoch plus the mean of the others times the epochs left, so it
-pays the same per-epoch costs (validation, checkpoint) as the fast runs. --notes-epochs 0 computes it from
+pays the same per-epoch costs (validation, checkpoint) as the fast runs. It is timed once per recipe,
+in --notes-repeats fresh processes, and their median kept: one process can read a third faster than the
+next (the notes' LSTM on TensorFlow, 200 s then 286 s in one sitting). --notes-epochs 0 computes it from
 the throughput `dualnet bench` measures instead (training samples over training speed plus validation
 samples over inference speed), which leaves those costs out and can misread a slow network (the notes'
 VGG on TensorFlow: 110 samples/s in 3-s rounds against about 130 in real epochs the same hour; 93 in
-rounds of 30 batches against 133 in session 8). Writes results/fast-recipes-<date>-<cpu>.md
-and .json. Run it on a quiet machine: the seconds are the point.
+rounds of 30 batches against 133 in session 8). Writes results/fast-recipes-<date>-<cpu>.md and .json. Run it on a quiet machine: the seconds are the point.
 """
 
 from __future__ import annotations
@@ -47,17 +48,24 @@ def train(experiment_id: str, engine: str, seed: int, out: str, data_dir: str | 
             "backend": config.get("engine", {}).get("backend"), "backend_choice": config["options"].get("backend_choice")}
 
 
-def notes_seconds_trained(notes_id: str, engine: str, epochs: int, out: str, data_dir: str | None) -> dict:
+def notes_seconds_trained(notes_id: str, engine: str, epochs: int, out: str, data_dir: str | None,
+                          repeats: int = 1) -> dict:
     """The notes' recipe's training time from `epochs` real epochs: the first (which compiles) plus the
-    mean of the others times the epochs left."""
+    mean of the others times the epochs left; measured `repeats` times, each in a fresh process, and
+    the median taken (one process of the notes' LSTM on TensorFlow read 200 s and the next 286 s in one
+    sitting, session 9)."""
     recipe = experiments.get(notes_id)
     extra = ["--epochs", str(epochs)] + (["--backend", "tensorflow"] if engine == "keras" else [])
-    measured = train(notes_id, engine, 0, out, data_dir, extra)
-    first, *rest = measured["metrics"]["epoch_seconds"]
-    per_epoch = sum(rest) / len(rest)
+    estimates = []
+    for _ in range(repeats):
+        measured = train(notes_id, engine, 0, out, data_dir, extra)
+        first, *rest = measured["metrics"]["epoch_seconds"]
+        estimates.append({"seconds": first + (recipe.epochs - 1) * sum(rest) / len(rest),
+                          "epoch_seconds": measured["metrics"]["epoch_seconds"], "run": measured["run"]})
     return {"engine": engine, "backend": measured["backend"], "epochs": recipe.epochs,
-            "seconds": first + (recipe.epochs - 1) * per_epoch, "method": f"{epochs} epochs trained",
-            "epoch_seconds": measured["metrics"]["epoch_seconds"], "run": measured["run"]}
+            "seconds": statistics.median(e["seconds"] for e in estimates),
+            "method": f"{epochs} epochs trained, the median of {repeats} process{'es' if repeats > 1 else ''}",
+            "estimates": estimates}
 
 
 def notes_seconds(notes_id: str, engine: str, backend: str | None, sizes: dict, seconds: float, rounds: int) -> dict:
@@ -80,12 +88,16 @@ def main(argv=None) -> Path:
     p.add_argument("--out", default="runs/fast")
     p.add_argument("--notes-epochs", type=int, default=3,
                    help="epochs of the notes' recipe to time (at least 2; 0: compute its time from throughput)")
+    p.add_argument("--notes-repeats", type=int, default=3,
+                   help="fresh processes that time the notes' recipe (its time is their median)")
     p.add_argument("--seconds", type=float, default=6.0, help="per round of the notes' recipe's throughput")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--results", default="results")
     args = p.parse_args(argv)
     if args.notes_epochs == 1:
         p.error("--notes-epochs: at least 2 (the first epoch compiles, so one alone says little), or 0")
+    if args.notes_repeats < 1:
+        p.error("--notes-repeats: at least 1")
 
     machine = {"cpu": cpu_model(), "extensions": vector_extensions(), "cores": os.cpu_count(),
                "versions": package_versions()}
@@ -94,7 +106,7 @@ def main(argv=None) -> Path:
     stem = Path(args.results) / f"fast-recipes-{date.today()}-{cpu_slug()}"
     if stem.with_suffix(".json").exists():
         stem = Path(args.results) / f"fast-recipes-{date.today()}T{time.strftime('%H%M%S')}-{cpu_slug()}"
-    entries = record["entries"]
+    entries, references = record["entries"], {}
     for experiment_id in args.ids:
         recipe = experiments.get(experiment_id)
         for engine in args.engines:
@@ -105,11 +117,13 @@ def main(argv=None) -> Path:
                 print(f"{experiment_id} {engine} ({runs[-1]['backend'] or 'numpy'}) seed {seed}: "
                       f"{recipe.goal.metric} {m[recipe.goal.metric]:.4f} in {m['train_seconds']:.1f} s", flush=True)
             def reference_on(notes_engine, backend):
-                if args.notes_epochs:
-                    return notes_seconds_trained(recipe.goal.improves, notes_engine, args.notes_epochs, args.out,
-                                                 args.data_dir)
-                return notes_seconds(recipe.goal.improves, notes_engine, backend, runs[0]["sizes"], args.seconds,
-                                     args.rounds)
+                if (recipe.id, notes_engine) not in references:  # once per recipe: every row shares it
+                    references[recipe.id, notes_engine] = (
+                        notes_seconds_trained(recipe.goal.improves, notes_engine, args.notes_epochs, args.out,
+                                              args.data_dir, args.notes_repeats) if args.notes_epochs else
+                        notes_seconds(recipe.goal.improves, notes_engine, backend, runs[0]["sizes"], args.seconds,
+                                      args.rounds))
+                return references[recipe.id, notes_engine]
 
             reference = [reference_on("keras", "tensorflow")] + ([reference_on("scratch", None)]
                                                                   if engine == "scratch" else [])
@@ -154,6 +168,12 @@ def markdown(record: dict) -> str:
             f"{', '.join(f'{v:.2%}' for v in values)} | {mean:.2%} | {100 * (max(values) - min(values)):.2f} points | "
             f">= {goal['at_least']:.1%} | {figure_met} | {', '.join(f'{s:.0f}' for s in seconds)} | {mean_s:.0f} | "
             f"{tf:.0f} | {mean_s / tf:.3f} | <= {goal['time_share']:.3f} | {time_met} | {same:.0f} | {mean_s / same:.3f} |")
+    timed = {(e["goal"]["improves"], n["engine"]): n for e in record["entries"] for n in e["notes"] if "estimates" in n}
+    if timed:
+        lines += ["", "The notes' recipes, each process's estimate of its full training time (the median is the reference):", ""]
+        lines += [f"- {notes_id} on {engine}/{n['backend'] or 'numpy'}: "
+                  f"{', '.join(str(round(e['seconds'])) for e in n['estimates'])} s (median {n['seconds']:.0f})"
+                  for (notes_id, engine), n in timed.items()]
     lines += ["", "Runs: " + "; ".join(r["run"] for e in record["entries"] for r in e["runs"]), ""]
     return "\n".join(lines)
 

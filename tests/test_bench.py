@@ -94,3 +94,27 @@ def test_a_second_sitting_the_same_day_keeps_the_first(tmp_path):
 def test_a_round_is_whole_batches_and_never_too_few():
     assert round_samples(rate=2000.0, seconds=3.0, batch=32) == 6000 // 32 * 32  # the time decides
     assert round_samples(rate=110.0, seconds=3.0, batch=32) == 32 * MIN_BATCHES  # a slow network: the floor
+
+
+def test_the_notes_reference_is_the_median_of_fresh_processes(monkeypatch):
+    """bench/fast_recipes.py: each process estimates the notes' full time from its epochs; the
+    reference is their median, and the record lists every estimate."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "fast_recipes.py"
+    spec = importlib.util.spec_from_file_location("fast_recipes", path)
+    fast_recipes = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fast_recipes)
+    per_process = iter([[6.0, 2.0, 2.0], [6.0, 3.0, 3.0], [6.0, 2.5, 2.5]])
+    monkeypatch.setattr(fast_recipes, "train", lambda *a, **k: {
+        "metrics": {"epoch_seconds": next(per_process)}, "run": "r", "backend": "tensorflow"})
+    timed = fast_recipes.notes_seconds_trained("mult-lstm", "keras", 3, "out", None, repeats=3)
+    assert [round(e["seconds"]) for e in timed["estimates"]] == [204, 303, 254]  # 6 + 99 x the mean of the rest
+    assert timed["seconds"] == 253.5
+    record = {"date": "d", "command": "c", "machine": {"cpu": "cpu", "extensions": [], "cores": 2, "versions": {}},
+              "entries": [{"id": "mult-lstm-fast", "engine": "keras", "notes": [timed],
+                           "goal": {"metric": "correctness", "at_least": 0.99, "improves": "mult-lstm", "time_share": 1 / 3},
+                           "runs": [{"seed": 0, "run": "r", "backend": "jax",
+                                     "metrics": {"correctness": 1.0, "train_seconds": 80.0}}]}]}
+    assert "mult-lstm on keras/tensorflow: 204, 303, 254 s (median 254)" in fast_recipes.markdown(record)
