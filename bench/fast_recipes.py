@@ -15,7 +15,8 @@ next (the notes' LSTM on TensorFlow, 200 s then 286 s in one sitting). --notes-e
 the throughput `dualnet bench` measures instead (training samples over training speed plus validation
 samples over inference speed), which leaves those costs out and can misread a slow network (the notes'
 VGG on TensorFlow: 110 samples/s in 3-s rounds against about 130 in real epochs the same hour; 93 in
-rounds of 30 batches against 133 in session 8). Writes results/fast-recipes-<date>-<cpu>.md and .json. Run it on a quiet machine: the seconds are the point.
+rounds of 30 batches against 133 in session 8). Writes results/fast-recipes-<date>-<cpu>.md and .json.
+Run it on a quiet machine: the seconds are the point.
 """
 
 from __future__ import annotations

@@ -138,17 +138,19 @@ def seq_predict(L):
             L.Dense(1)]
 
 
-def _multiplication(L, recurrent, units=30, **options):
+def _multiplication(L, recurrent, units=30):
     return [L.Input(shape=(100, 2)),
-            recurrent(units=units, return_sequences=True, **options),
-            recurrent(units=units, **options),
+            recurrent(units=units, return_sequences=True),
+            recurrent(units=units),
             L.Dense(1)]
 
 
 def chrono_bias(max_steps: int) -> dict:
     """An LSTM bias initializer with chrono-initialised gates (dualnet.scratch.initializers.ChronoBias),
     in the serialized form both engines read: a fresh dict for each layer."""
-    return {"class_name": "dualnet>ChronoBias", "config": {"max_steps": max_steps}}
+    from dualnet.scratch.initializers import ChronoBias  # NumPy only: the name both engines register
+
+    return {"class_name": ChronoBias.registered_name, "config": {"max_steps": max_steps}}
 
 
 def mult_gru_wide(L):
