@@ -105,7 +105,7 @@ def run(experiment: str, *, engine: str | None = None, backend: str | None = Non
         batch_size: int | None = None, seed: int | None = None, limit: int | None = None,
         data_dir: str | None = None, verify: bool = True, out: str = "runs", corpus: str | None = None,
         embedding_updates: str | None = None, resume: str | os.PathLike | None = None, inside: bool = True,
-        stream=None) -> Run:
+        precision: str | None = None, stream=None) -> Run:
     """Run an experiment of the course (or continue one with resume=RUN_DIR) and return the Run.
 
     The arguments are the command line's options (`dualnet run --help`). Progress goes to `stream`
@@ -119,7 +119,7 @@ def run(experiment: str, *, engine: str | None = None, backend: str | None = Non
     if resume is not None:
         options = resume_options(Path(resume), recipe, engine=engine, backend=backend, batch_size=batch_size,
                                  seed=seed, limit=limit, corpus=corpus, embedding_updates=embedding_updates,
-                                 epochs=epochs, data_dir=data_dir, verify=verify)
+                                 precision=precision, epochs=epochs, data_dir=data_dir, verify=verify)
         options.inside = inside
     else:
         engine = engine or recipe.engines[0]
@@ -133,7 +133,7 @@ def run(experiment: str, *, engine: str | None = None, backend: str | None = Non
         options = RunOptions(engine=engine, epochs=epochs, batch_size=batch_size,
                              seed=0 if seed is None else seed, limit=limit, data_dir=data_dir, verify=verify,
                              out=out, corpus=corpus, embedding_updates=embedding_updates or "sparse",
-                             backend_choice=choice, inside=inside)
+                             backend_choice=choice, inside=inside, precision=precision or "float32")
     return run_recipe(recipe, options, stream=stream, resume=Path(resume) if resume is not None else None)
 
 
@@ -161,7 +161,7 @@ def use_backend(backend: str | None) -> None:
 
 
 def resume_options(run_dir: Path, recipe, *, engine=None, backend=None, batch_size=None, seed=None, limit=None,
-                   corpus=None, embedding_updates=None, epochs=None, data_dir=None, verify=True):
+                   corpus=None, embedding_updates=None, precision=None, epochs=None, data_dir=None, verify=True):
     """The resumed run's own options. An option that would change what the run is (engine, backend,
     batch size, seed, data) is refused; epochs may extend it, and data_dir / verify say where its data
     are now and whether to check them."""
@@ -178,7 +178,8 @@ def resume_options(run_dir: Path, recipe, *, engine=None, backend=None, batch_si
     given = [("--engine", engine, options.engine), ("--backend", backend, run_backend or "no Keras backend"),
              ("--batch-size", batch_size, previous.get("batch_size", options.batch_size)),
              ("--seed", seed, options.seed), ("--limit", limit, options.limit), ("--corpus", corpus, options.corpus),
-             ("--embedding-updates", embedding_updates, options.embedding_updates)]
+             ("--embedding-updates", embedding_updates, options.embedding_updates),
+             ("--precision", precision, options.precision)]
     conflicts = [f"{flag} {value} (the run has {kept})" for flag, value, kept in given
                  if value is not None and value != kept]
     if conflicts:

@@ -64,7 +64,7 @@ def round_samples(rate: float, seconds: float, batch: int, min_batches: int = MI
     return max(batch * min_batches, int(rate * seconds) // batch * batch)
 
 
-def worker(model_id: str, engine_name: str, seconds: float, rounds: int) -> dict:
+def worker(model_id: str, engine_name: str, seconds: float, rounds: int, precision: str = "float32") -> dict:
     """Train and predict rounds for one model on one engine (the backend is this process's)."""
     import resource
 
@@ -74,7 +74,7 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int) -> dict
     from dualnet.engines import get_engine
 
     recipe = experiments.get(model_id)
-    engine = get_engine(engine_name)
+    engine = get_engine(engine_name, precision=precision)
     engine.seed(0)
     model = engine.build(recipe)
     batch = recipe.batch_size
@@ -99,20 +99,23 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int) -> dict
     infer = [n / timed(x, y, False) for _ in range(rounds)]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
     return {"train": train, "infer": infer, "samples": n, "peak_mb": peak_mb, "params": int(model.count_params()),
-            "batch_size": batch}
+            "batch_size": batch, "precision": precision}
 
 
 # -- the sitting ----------------------------------------------------------------------------------------
-def configurations(engines=("scratch", "keras"), backends=BACKENDS) -> list[tuple[str, str | None]]:
-    configs = [("scratch", None)] if "scratch" in engines else []
+def configurations(engines=("scratch", "keras"), backends=BACKENDS,
+                   precisions=("float32",)) -> list[tuple[str, str | None, str]]:
+    """(engine, backend, precision) to measure: the scratch engine in float32 (its only precision), Keras
+    on each installed backend in each precision."""
+    configs = [("scratch", None, "float32")] if "scratch" in engines else []
     if "keras" in engines:
-        configs += [("keras", b) for b in backends if importlib.util.find_spec(b) is not None]
+        configs += [("keras", b, p) for b in backends if importlib.util.find_spec(b) is not None for p in precisions]
     return configs
 
 
-def run_worker(model_id, engine, backend, seconds, rounds) -> dict:
+def run_worker(model_id, engine, backend, seconds, rounds, precision="float32") -> dict:
     env = dict(os.environ, **({"KERAS_BACKEND": backend} if backend else {}))
-    cmd = [sys.executable, "-m", "dualnet.bench", "worker", model_id, engine, str(seconds), str(rounds)]
+    cmd = [sys.executable, "-m", "dualnet.bench", "worker", model_id, engine, str(seconds), str(rounds), precision]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"bench worker {model_id} {engine} {backend or ''} failed:\n{done.stderr[-2000:]}")
@@ -128,28 +131,36 @@ def cpu_slug() -> str:
     return f"{vendor}-{widest}" + ("-amx" if "AMX" in extensions else "")
 
 
-def label(engine, backend) -> str:
-    return "scratch" if engine == "scratch" else f"keras/{backend}"
+def label(engine, backend, precision="float32") -> str:
+    name = "scratch" if engine == "scratch" else f"keras/{backend}"
+    return name if precision == "float32" else f"{name} {precision}"
+
+
+def keras_float32_rates(configs: dict) -> dict[str, float]:
+    """{backend: best training samples/s} of a model's Keras rows in float32: what the ratios and the
+    choice of backend are made against (a mixed-precision row is a variant, not a backend)."""
+    return {name.split("/", 1)[1]: max(v["train"]) for name, v in configs.items()
+            if name.startswith("keras/") and v.get("precision", "float32") == "float32"}
 
 
 def bench(models=MODELS, engines=("scratch", "keras"), backends=BACKENDS, seconds=6.0, rounds=3,
-          out_dir="results", stream=None) -> Path:
+          out_dir="results", stream=None, precisions=("float32",)) -> Path:
     """Measure every model on every configuration; write the results; return the Markdown file."""
     from dualnet import allocator, experiments
     from dualnet.blas import kernels_in_use
     from dualnet.machine import cpu_model, package_versions, vector_extensions
 
     stream = stream or sys.stdout
-    configs = configurations(engines, backends)
+    configs = configurations(engines, backends, precisions)
     results = {}
     for turn, model_id in enumerate(models):
         recipe = experiments.get(model_id)
         order = configs[turn % len(configs):] + configs[:turn % len(configs)]
         results[model_id] = {"kind": network_kind(recipe), "configs": {}}
-        for engine, backend in order:
-            figures = run_worker(model_id, engine, backend, seconds, rounds)
-            results[model_id]["configs"][label(engine, backend)] = figures
-            print(f"{model_id:18s} {label(engine, backend):16s} train {max(figures['train']):9.1f}/s  "
+        for engine, backend, precision in order:
+            figures = run_worker(model_id, engine, backend, seconds, rounds, precision)
+            results[model_id]["configs"][label(engine, backend, precision)] = figures
+            print(f"{model_id:18s} {label(engine, backend, precision):16s} train {max(figures['train']):9.1f}/s  "
                   f"predict {max(figures['infer']):10.1f}/s  peak {figures['peak_mb']:7.0f} MB", file=stream,
                   flush=True)
     machine = {"cpu": cpu_model(), "extensions": vector_extensions(), "cores": os.cpu_count(),
@@ -173,11 +184,11 @@ def markdown(record: dict, argv) -> str:
              f"{m['openblas_kernels']}; malloc: {m.get('malloc', 'allocator defaults')}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), "",
              f"Samples per second, the fastest of {record['rounds']} rounds of about {record['seconds']} s and "
              f"at least {record.get('min_batches', 2)} batches (the recipe's batch size for training, 256 for inference); peak resident memory of the process (which "
-             "includes the framework itself). Ratios are against the fastest Keras backend for that model.", "",
+             "includes the framework itself). Ratios are against the fastest Keras backend for that model in float32.", "",
              "| model | kind | engine / backend | train samples/s | predict samples/s | peak MB | train ÷ fastest Keras "
              "| raw train rounds |", "|---|---|---|---|---|---|---|---|"]
     for model_id, entry in record["results"].items():
-        keras = {k: max(v["train"]) for k, v in entry["configs"].items() if k.startswith("keras/")}
+        keras = keras_float32_rates(entry["configs"])
         fastest = max(keras.values()) if keras else None
         for name, v in entry["configs"].items():
             ratio = "" if fastest is None else f"{max(v['train']) / fastest:.2f}"
@@ -193,7 +204,7 @@ def fastest_by_kind(record: dict) -> dict[str, str]:
     kind's models, as a share of each model's fastest (so a slow model counts as much as a fast one)."""
     scores: dict[str, dict[str, float]] = {}
     for entry in record["results"].values():
-        keras = {k.split("/", 1)[1]: max(v["train"]) for k, v in entry["configs"].items() if k.startswith("keras/")}
+        keras = keras_float32_rates(entry["configs"])
         if not keras:
             continue
         best = max(keras.values())
@@ -210,7 +221,7 @@ def fastest_for_model(record: dict, recipe) -> str | None:
     configs = record["results"].get(recipe.id, {}).get("configs", {})
     same = {k: v for k, v in configs.items()
             if recipe.params is not None and v.get("params") == recipe.params and v.get("batch_size") == recipe.batch_size}
-    keras = {k.split("/", 1)[1]: max(v["train"]) for k, v in same.items() if k.startswith("keras/")}
+    keras = keras_float32_rates(same)
     return max(keras, key=keras.get) if keras else None
 
 
@@ -237,4 +248,4 @@ if __name__ == "__main__":
         import dualnet  # noqa: F401  (before NumPy: the OpenBLAS kernel choice)
 
         model_id, engine_name, seconds, rounds = sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
-        print(json.dumps(worker(model_id, engine_name, seconds, rounds)))
+        print(json.dumps(worker(model_id, engine_name, seconds, rounds, *sys.argv[6:7])))

@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 
+from dualnet.engines import PRECISIONS  # a light module: no framework is imported
+
 BACKENDS = ("tensorflow", "jax", "torch")
 
 
@@ -66,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--embedding-updates", choices=("sparse", "dense"),
                    help="scratch engine, Embedding with Adam/RMSprop: 'sparse' (default) updates as Keras on "
                         "TensorFlow does, 'dense' as Keras on JAX and PyTorch do")
+    p.add_argument("--precision", choices=PRECISIONS,
+                   help="Keras engine: float32 (default, the notes') or mixed_bfloat16 (bfloat16 arithmetic, float32 "
+                        "weights and outputs; it pays only on CPUs with AMX or AVX-512 BF16, see 'dualnet bench "
+                        "--precisions')")
 
     p = sub.add_parser("generate", help="sample text from a trained text-generation run")
     p.add_argument("run_dir")
@@ -100,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Keras backends to measure (those installed)")
     p.add_argument("--seconds", type=float, default=6.0, help="length of one round (default 6)")
     p.add_argument("--rounds", type=positive_int, default=3, help="rounds per configuration (default 3)")
+    p.add_argument("--precisions", nargs="+", choices=PRECISIONS, default=["float32"],
+                   help="Keras precisions to measure (default float32; mixed_bfloat16 adds a row per backend)")
     p.add_argument("--out", default="results", help="folder for bench-<date>-<cpu>.md and .json")
 
     p = sub.add_parser("report", help="every recorded run against the notes' figures, as one table")
@@ -142,7 +150,7 @@ def cmd_run(args) -> int:
     result = run(args.id, engine=args.engine, backend=args.backend, epochs=args.epochs, batch_size=args.batch_size,
                  seed=args.seed, limit=args.limit, data_dir=args.data_dir, verify=args.verify, out=args.out,
                  corpus=args.corpus, embedding_updates=args.embedding_updates, resume=args.resume,
-                 inside=args.inside)
+                 inside=args.inside, precision=args.precision)
     print(f"run folder: {result.run_dir}")
     return 0
 
@@ -190,7 +198,9 @@ def cmd_compare(args) -> int:
 def cmd_bench(args) -> int:
     from dualnet.bench import MODELS, bench
 
-    print(f"wrote {bench(args.models or MODELS, args.engines, args.backends, args.seconds, args.rounds, args.out)}")
+    path = bench(args.models or MODELS, args.engines, args.backends, args.seconds, args.rounds, args.out,
+                 precisions=args.precisions)
+    print(f"wrote {path}")
     return 0
 
 

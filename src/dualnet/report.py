@@ -67,6 +67,12 @@ def outdated(config: dict) -> str | None:
     return ", ".join(reasons) or None
 
 
+def engine_detail(engine: dict) -> str:
+    """" (tensorflow)", or " (tensorflow, mixed_bfloat16)" for a run in mixed precision."""
+    detail = [engine[key] for key in ("backend", "precision") if engine.get(key)]
+    return f" ({', '.join(detail)})" if detail else ""
+
+
 def summarize(run_dir: Path) -> dict:
     config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
     metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
@@ -78,7 +84,7 @@ def summarize(run_dir: Path) -> dict:
     label = outdated(config)
     return {"id": config["experiment"]["id"] + (f" ({label})" if label else ""),
             "experiment": config["experiment"]["id"],
-            "engine": engine.get("engine", "?") + (f" ({engine['backend']})" if engine.get("backend") else ""),
+            "engine": engine.get("engine", "?") + engine_detail(engine),
             "seed": config["options"]["seed"], "epochs": metrics.get("epochs"),
             "limited": metrics.get("limited", False), "metric": notes.get("metric", ""),
             "ours": notes.get("ours"), "notes": notes.get("notes"), "difference_points": notes.get("difference_points"),

@@ -32,6 +32,7 @@ class RunOptions:
     out: str = "runs"
     embedding_updates: str = "sparse"  # scratch engine: "sparse" as Keras on TensorFlow, "dense" as on JAX/PyTorch
     backend_choice: str | None = None  # --backend auto: which backend it chose, and why
+    precision: str = "float32"      # Keras only: "mixed_bfloat16" for bfloat16 arithmetic (engines.PRECISIONS)
     inside: bool = True             # draw the inside view at the end (dualnet inspect RUN_DIR draws it later)
 
 
@@ -80,7 +81,7 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
         write_json(run_dir / "config.json", config)
         return Run(run_dir, config)
 
-    engine = get_engine(options.engine, options.embedding_updates)
+    engine = get_engine(options.engine, options.embedding_updates, options.precision)
     engine.seed(options.seed)
     rng = np.random.default_rng(options.seed)
     config["engine"] = engine.describe()

@@ -42,15 +42,25 @@ def averaged_once(optimizer, weights):
     optimizer.finalize_variable_values(weights())
 
 
-def get_engine(name: str, embedding_updates: str = "sparse"):
+PRECISIONS = ("float32", "mixed_bfloat16")
+
+
+def get_engine(name: str, embedding_updates: str = "sparse", precision: str = "float32"):
     """The engine by name. embedding_updates (scratch only): "sparse", as Keras's TensorFlow backend
-    updates an Embedding with Adam or RMSprop, or "dense", as its JAX and PyTorch backends do."""
+    updates an Embedding with Adam or RMSprop, or "dense", as its JAX and PyTorch backends do.
+    precision (Keras only): "float32", or "mixed_bfloat16" (Keras's policy: bfloat16 arithmetic, float32
+    weights), which pays only on CPUs with bfloat16 instructions (AMX, AVX-512 BF16)."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
     if name == "keras":
         from dualnet.engines.keras_engine import KerasEngine
 
-        return KerasEngine()
+        return KerasEngine(precision)
     if name == "scratch":
         from dualnet.engines.scratch_engine import ScratchEngine
 
+        if precision != "float32":
+            raise ValueError(f"the scratch engine computes in float32 only (NumPy has no bfloat16 arithmetic), "
+                             f"so precision {precision!r} is Keras's alone: use --engine keras, or drop --precision")
         return ScratchEngine(embedding_updates)
     raise ValueError(f"unknown engine {name!r}; choose one of: {', '.join(ENGINES)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import keras
 import numpy as np
@@ -60,23 +61,47 @@ def epoch_order(count: int, seed: int, epoch: int) -> np.ndarray:
     return np.random.default_rng([seed, epoch]).permutation(count)
 
 
+@contextmanager
+def dtype_policy(name: str):
+    """Layers made inside take Keras's dtype policy `name`; the global policy is restored after."""
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(before)
+
+
+def output_in_float32(adapt):
+    """Under a mixed policy the last layer (the softmax or the regression output) stays in float32, as
+    Keras advises: the loss then sees full-precision outputs."""
+    def adapted(stack):
+        stack = adapt(stack) if adapt else stack
+        stack[-1].dtype_policy = "float32"
+        return stack
+    return adapted
+
+
 class KerasEngine:
     name = "keras"
     model_file = "model.keras"
 
-    @staticmethod
-    def describe() -> dict:
+    def describe(self) -> dict:
         return {"engine": "keras", "keras": keras.__version__, "backend": keras.backend.backend(),
-                "shuffle": "a new order each epoch, from (seed, epoch)"}
+                "shuffle": "a new order each epoch, from (seed, epoch)", **self._precision_entry()}
 
-    @staticmethod
-    def sentence() -> str:
+    def sentence(self) -> str:
         backend = keras.backend.backend()
         version = getattr(sys.modules.get(backend), "__version__", "")
-        return f"Keras {keras.__version__} on {BACKEND_NAMES.get(backend, backend)} {version}".rstrip()
+        mixed = f" in {self.precision}" if self.precision != "float32" else ""
+        return f"Keras {keras.__version__} on {BACKEND_NAMES.get(backend, backend)} {version}".rstrip() + mixed
 
-    def __init__(self):
+    def __init__(self, precision: str = "float32"):
         self.shuffle_seed = 0
+        self.precision = precision
+
+    def _precision_entry(self) -> dict:
+        return {} if self.precision == "float32" else {"precision": self.precision}
 
     def seed(self, seed: int) -> None:
         keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's generators
@@ -84,8 +109,11 @@ class KerasEngine:
 
     def build(self, recipe, **model_args):
         adapt = index_inputs if recipe.index_inputs else None
-        return build_sequential(recipe, keras.Sequential, keras.layers, keras.optimizers, keras.losses, adapt=adapt,
-                                **model_args)
+        if self.precision != "float32":
+            adapt = output_in_float32(adapt)
+        with dtype_policy(self.precision):
+            return build_sequential(recipe, keras.Sequential, keras.layers, keras.optimizers, keras.losses,
+                                    adapt=adapt, **model_args)
 
     @staticmethod
     def input_shape(model) -> tuple:
