@@ -28,7 +28,12 @@ def two_at_14(L):
                                                L.Dense(10, activation="softmax")])
 
 
-CANDIDATES = {"wide": models.fashion_fast, "narrow": models.fashion_fast_narrow, "two-at-14": two_at_14,
+def pool_first(L):
+    """fashion_fast with each convolution's output pooled before its normalisation and ReLU."""
+    return models.fashion_fast(L, pool_first=True)
+
+
+CANDIDATES = {"wide": models.fashion_fast, "pool-first": pool_first, "narrow": models.fashion_fast_narrow, "two-at-14": two_at_14,
               "vgg": models.fashion_vgg, "gru30": models.mult_gru, "gru64": models.mult_gru_wide,
               "lstm30": models.mult_lstm, "lstm64": models.mult_lstm_wide}
 

@@ -8,8 +8,9 @@ exploration behind the fast recipes.
 A variant is batch:learning_rate:epochs:warmup (a negative warm-up means no schedule), or key=value
 pairs joined by commas: batch, lr, opt (an optimizer's class name, with momentum and nesterov), epochs, warmup, hold (the share at the peak before the cosine), alpha,
 clipnorm (each gradient tensor's norm cut to at most this), model (a function of dualnet.models),
-dropout, hidden and last_pool (arguments of the model function: fashion_fast's dropout rate, the width
-of a hidden layer before its classifier, its last pooling's padding), ema (weight averaging
+dropout, hidden, last_pool and pool_first (arguments of the model function: fashion_fast's dropout
+rate, the width of a hidden layer before its classifier, its last pooling's padding, 1 to pool before
+normalising), ema (weight averaging
 with this momentum: Keras's use_ema and ema_momentum),
 split (the validation share), smoothing (label smoothing, with one-hot labels and categorical
 cross-entropy), flip (1: a random half of the training
@@ -28,7 +29,7 @@ from dualnet.runner import RunOptions, run
 
 
 KEYS = {"batch", "lr", "opt", "momentum", "nesterov", "epochs", "warmup", "hold", "alpha", "clipnorm", "model",
-        "dropout", "hidden", "last_pool", "ema", "split", "smoothing", "flip", "tta"}
+        "dropout", "hidden", "last_pool", "pool_first", "ema", "split", "smoothing", "flip", "tta"}
 
 
 def parse(variant: str) -> dict:
@@ -67,7 +68,7 @@ def vary(recipe, spec: dict):
     if "model" in spec:
         changes["model"] = getattr(models, spec["model"])
         changes["params"] = None
-    model_args = {key: cast(spec[key]) for key, cast in (("dropout", float), ("hidden", int), ("last_pool", str)) if key in spec}
+    model_args = {key: cast(spec[key]) for key, cast in (("dropout", float), ("hidden", int), ("last_pool", str), ("pool_first", lambda v: bool(int(v)))) if key in spec}
     if model_args:
         changes["model"] = with_arguments(changes.get("model", recipe.model), **model_args)
         changes["params"] = None
