@@ -68,6 +68,26 @@ def test_auto_backend_ignores_a_measurement_of_another_model_under_the_same_id(t
     assert backend == "tensorflow" and why.startswith("fastest for convolutional networks")
 
 
+def test_auto_backend_ignores_another_network_with_the_same_weight_count(tmp_path):
+    """fashion_fast and its pooled-first order have the same 104,874 weights: a record that names the
+    network it measured is matched by that name too."""
+    pytest.importorskip("jax")
+    fast = experiments.get("fashion-fast")
+    measured = record({"fashion-fast": ("convolutional", {"keras/tensorflow": 450, "keras/jax": 900}),
+                       "fashion-vgg": ("convolutional", {"keras/tensorflow": 900, "keras/jax": 100})},
+                      model=(fast.params, fast.batch_size))
+    for figures in measured["results"]["fashion-fast"]["configs"].values():
+        figures["model"] = "dualnet.models.some_other_network"
+    (tmp_path / f"bench-2026-01-01-{cpu_slug()}.json").write_text(json.dumps(measured))
+    backend, why = auto_backend(fast, places=[tmp_path])
+    assert backend == "tensorflow" and why.startswith("fastest for convolutional networks")
+    for figures in measured["results"]["fashion-fast"]["configs"].values():
+        figures["model"] = "dualnet.models." + fast.model.__qualname__
+    (tmp_path / f"bench-2026-01-01-{cpu_slug()}.json").write_text(json.dumps(measured))
+    backend, why = auto_backend(fast, places=[tmp_path])
+    assert backend == "jax" and why.startswith("fastest for fashion-fast")
+
+
 @pytest.mark.slow
 def test_a_sitting_writes_markdown_and_json(tmp_path):
     path = bench(["seq-predict"], engines=("scratch",), seconds=0.2, rounds=2, out_dir=tmp_path,
@@ -78,6 +98,7 @@ def test_a_sitting_writes_markdown_and_json(tmp_path):
     figures = saved["results"]["seq-predict"]["configs"]["scratch"]
     assert len(figures["train"]) == 2 and len(figures["infer"]) == 2 and figures["peak_mb"] > 0
     assert figures["params"] == 131 and figures["batch_size"] == experiments.get("seq-predict").batch_size
+    assert figures["model"] == "dualnet.models.seq_predict" and figures["precision"] == "float32"
 
 
 @pytest.mark.slow

@@ -99,7 +99,7 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int, precisi
     infer = [n / timed(x, y, False) for _ in range(rounds)]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
     return {"train": train, "infer": infer, "samples": n, "peak_mb": peak_mb, "params": int(model.count_params()),
-            "batch_size": batch, "precision": precision}
+            "batch_size": batch, "precision": precision, "model": model_name(recipe)}
 
 
 # -- the sitting ----------------------------------------------------------------------------------------
@@ -214,13 +214,20 @@ def fastest_by_kind(record: dict) -> dict[str, str]:
     return {kind: max(s, key=s.get) for kind, s in scores.items()}
 
 
+def model_name(recipe) -> str:
+    """The recipe's model function, as its config.json names it."""
+    return recipe.to_json()["model"]
+
+
 def fastest_for_model(record: dict, recipe) -> str | None:
     """The Keras backend that trained this very model fastest in a record, if the record measured it: the
-    same id, parameter count and batch size (a recipe whose model changed since is not the one measured;
-    records that did not note the count, and recipes that do not declare one, are not matched)."""
+    same id, model function (where the record names it), parameter count and batch size (a recipe whose
+    model changed since is not the one measured, even at the same count; records that did not note the
+    count, and recipes that do not declare one, are not matched)."""
     configs = record["results"].get(recipe.id, {}).get("configs", {})
     same = {k: v for k, v in configs.items()
-            if recipe.params is not None and v.get("params") == recipe.params and v.get("batch_size") == recipe.batch_size}
+            if recipe.params is not None and v.get("params") == recipe.params and v.get("batch_size") == recipe.batch_size
+            and v.get("model", model_name(recipe)) == model_name(recipe)}
     keras = keras_float32_rates(same)
     return max(keras, key=keras.get) if keras else None
 
