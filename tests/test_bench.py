@@ -117,16 +117,34 @@ def test_a_round_is_whole_batches_and_never_too_few():
     assert round_samples(rate=110.0, seconds=3.0, batch=32) == 32 * MIN_BATCHES  # a slow network: the floor
 
 
-def test_the_notes_reference_is_the_median_of_fresh_processes(monkeypatch):
-    """bench/fast_recipes.py: each process estimates the notes' full time from its epochs; the
-    reference is their median, and the record lists every estimate."""
+def bench_script(name: str):
+    """A script of bench/ as a module."""
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "bench" / "fast_recipes.py"
-    spec = importlib.util.spec_from_file_location("fast_recipes", path)
-    fast_recipes = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fast_recipes)
+    path = Path(__file__).resolve().parents[1] / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_test_time_shifts_move_the_image_and_fill_the_edge_with_background():
+    import numpy as np
+
+    shifted = bench_script("test_time_shifts").shifted
+    image = np.arange(1, 13, dtype=np.float32).reshape(1, 3, 4, 1)
+    right = shifted(image, 0, 1)[0, :, :, 0]
+    np.testing.assert_array_equal(right, [[0, 1, 2, 3], [0, 5, 6, 7], [0, 9, 10, 11]])
+    up = shifted(image, -1, 0)[0, :, :, 0]
+    np.testing.assert_array_equal(up, [[5, 6, 7, 8], [9, 10, 11, 12], [0, 0, 0, 0]])
+    assert image[0, 0, 0, 0] == 1  # the original is left as it was
+
+
+def test_the_notes_reference_is_the_median_of_fresh_processes(monkeypatch):
+    """bench/fast_recipes.py: each process estimates the notes' full time from its epochs; the
+    reference is their median, and the record lists every estimate."""
+    fast_recipes = bench_script("fast_recipes")
     per_process = iter([[6.0, 2.0, 2.0], [6.0, 3.0, 3.0], [6.0, 2.5, 2.5]])
     monkeypatch.setattr(fast_recipes, "train", lambda *a, **k: {
         "metrics": {"epoch_seconds": next(per_process)}, "run": "r", "backend": "tensorflow"})
