@@ -33,7 +33,8 @@ def pool_first(L):
     return models.fashion_fast(L, pool_first=True)
 
 
-CANDIDATES = {"wide": models.fashion_fast, "pool-first": pool_first, "narrow": models.fashion_fast_narrow, "two-at-14": two_at_14,
+CANDIDATES = {"wide": models.fashion_fast, "pool-first": pool_first, "narrow": models.fashion_fast_narrow,
+              "two-at-14": two_at_14,
               "vgg": models.fashion_vgg, "gru30": models.mult_gru, "gru64": models.mult_gru_wide,
               "lstm30": models.mult_lstm, "lstm64": models.mult_lstm_wide}
 

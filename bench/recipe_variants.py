@@ -68,7 +68,8 @@ def vary(recipe, spec: dict):
     if "model" in spec:
         changes["model"] = getattr(models, spec["model"])
         changes["params"] = None
-    model_args = {key: cast(spec[key]) for key, cast in (("dropout", float), ("hidden", int), ("last_pool", str), ("pool_first", lambda v: bool(int(v)))) if key in spec}
+    casts = (("dropout", float), ("hidden", int), ("last_pool", str), ("pool_first", lambda v: bool(int(v))))
+    model_args = {key: cast(spec[key]) for key, cast in casts if key in spec}
     if model_args:
         changes["model"] = with_arguments(changes.get("model", recipe.model), **model_args)
         changes["params"] = None

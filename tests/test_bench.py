@@ -157,3 +157,20 @@ def test_the_notes_reference_is_the_median_of_fresh_processes(monkeypatch):
                            "runs": [{"seed": 0, "run": "r", "backend": "jax",
                                      "metrics": {"correctness": 1.0, "train_seconds": 80.0}}]}]}
     assert "mult-lstm on keras/tensorflow: 204, 303, 254 s (median 254)" in fast_recipes.markdown(record)
+
+
+def test_recipe_variants_pass_model_arguments_to_the_recipes_own_network():
+    """bench/recipe_variants.py: fashion-fast's model arguments (its network is fashion_fast pooled first)
+    reach the network, and its own order is kept unless the variant changes it."""
+    import keras
+
+    variants = bench_script("recipe_variants")
+    recipe = experiments.get("fashion-fast")
+    kinds = lambda tried: [type(layer).__name__ for layer in keras.Sequential(tried.model(keras.layers)).layers]  # noqa: E731
+    wider = variants.vary(recipe, variants.parse("hidden=16"))
+    assert kinds(wider)[:3] == ["Conv2D", "MaxPooling2D", "BatchNormalization"] and kinds(wider).count("Dense") == 2
+    unpooled = variants.vary(recipe, variants.parse("pool_first=0,last_pool=same"))
+    assert kinds(unpooled)[:4] == ["Conv2D", "BatchNormalization", "Activation", "MaxPooling2D"]
+    assert keras.Sequential(unpooled.model(keras.layers)).count_params() == 113_834  # 4 x 4 x 128 into the classifier
+    with pytest.raises(SystemExit, match="unknown key"):
+        variants.parse("pool_frist=1")

@@ -22,6 +22,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from dualnet.experiments.recipe import qualified_name
+
 MODELS = ["fashion-cnn-pool", "fashion-vgg", "doit-conv1", "mult-lstm", "mult-gru", "fashion-fast", "mult-gru-fast", "mult-lstm-fast"]
 BACKENDS = ("tensorflow", "jax", "torch")
 
@@ -99,7 +101,7 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int, precisi
     infer = [n / timed(x, y, False) for _ in range(rounds)]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
     return {"train": train, "infer": infer, "samples": n, "peak_mb": peak_mb, "params": int(model.count_params()),
-            "batch_size": batch, "precision": precision, "model": model_name(recipe)}
+            "batch_size": batch, "precision": precision, "model": qualified_name(recipe.model)}
 
 
 # -- the sitting ----------------------------------------------------------------------------------------
@@ -214,20 +216,16 @@ def fastest_by_kind(record: dict) -> dict[str, str]:
     return {kind: max(s, key=s.get) for kind, s in scores.items()}
 
 
-def model_name(recipe) -> str:
-    """The recipe's model function, as its config.json names it."""
-    return recipe.to_json()["model"]
-
-
 def fastest_for_model(record: dict, recipe) -> str | None:
     """The Keras backend that trained this very model fastest in a record, if the record measured it: the
     same id, model function (where the record names it), parameter count and batch size (a recipe whose
     model changed since is not the one measured, even at the same count; records that did not note the
     count, and recipes that do not declare one, are not matched)."""
     configs = record["results"].get(recipe.id, {}).get("configs", {})
+    model = qualified_name(recipe.model)
     same = {k: v for k, v in configs.items()
             if recipe.params is not None and v.get("params") == recipe.params and v.get("batch_size") == recipe.batch_size
-            and v.get("model", model_name(recipe)) == model_name(recipe)}
+            and v.get("model", model) == model}
     keras = keras_float32_rates(same)
     return max(keras, key=keras.get) if keras else None
 

@@ -128,10 +128,11 @@ def fashion_fast(L, widths=(32, 64, 128), dropout=0.3, hidden=0, last_pool="vali
                      L.Dense(10, activation="softmax")]
 
 
-def fashion_fast_pool_first(L):
+def fashion_fast_pool_first(L, **options):
     """fashion_fast with each stage pooled before it is normalised (convolution, pooling, normalisation,
-    ReLU): the same weights, 1.3 times the training speed on TensorFlow (results/ablation-fast-recipes-*)."""
-    return fashion_fast(L, pool_first=True)
+    ReLU): the same weights; 1.3 times the training speed on TensorFlow on one core, 1.1-1.2 on two
+    (results/ablation-fast-recipes-*). `options` are fashion_fast's (bench/recipe_variants.py varies them)."""
+    return fashion_fast(L, **{"pool_first": True, **options})
 
 
 def fashion_fast_narrow(L):

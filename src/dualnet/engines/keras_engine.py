@@ -88,7 +88,8 @@ class KerasEngine:
 
     def describe(self) -> dict:
         return {"engine": "keras", "keras": keras.__version__, "backend": keras.backend.backend(),
-                "shuffle": "a new order each epoch, from (seed, epoch)", **self._precision_entry()}
+                "shuffle": "a new order each epoch, from (seed, epoch)",
+                **({"precision": self.precision} if self.precision != "float32" else {})}
 
     def sentence(self) -> str:
         backend = keras.backend.backend()
@@ -99,9 +100,6 @@ class KerasEngine:
     def __init__(self, precision: str = "float32"):
         self.shuffle_seed = 0
         self.precision = precision
-
-    def _precision_entry(self) -> dict:
-        return {} if self.precision == "float32" else {"precision": self.precision}
 
     def seed(self, seed: int) -> None:
         keras.utils.set_random_seed(seed)  # Python, NumPy and the backend's generators

@@ -36,9 +36,9 @@ def beyond(notes_id: str, new_id: str, title: str, goal: Goal, **changes) -> Rec
 
 RECIPES = [
     # Three normalised convolutions, each pooled before it is normalised, batch 128, Adam 0.003 warmed up
-    # then a cosine, 8 epochs, on all 60,000 training images. Pooling first (session 10) makes an epoch 1.3x
-    # faster on TensorFlow, which buys the eighth epoch (7 epochs of the unpooled order: 92.57 % over three
-    # seeds). Mirroring half the images each epoch (with test-time flip) was dropped in session 7: at 7
+    # then a cosine, 8 epochs, on all 60,000 training images. Pooling first (session 10) makes an epoch
+    # 1.1-1.2x faster on TensorFlow on two cores, which pays for most of the eighth epoch (mean 92.70 % in
+    # 460 s; 7 epochs of the unpooled order: 92.57 % in 447 s). Mirroring half the images each epoch (with test-time flip) was dropped in session 7: at 7
     # epochs it cost accuracy (validation 92.53 % with it, 92.75 % without; seed 0), and the 15,000
     # validation images train instead once the recipe is fixed (results/ablation-fast-recipes-*).
     beyond("fashion-vgg", "fashion-fast", "Fashion-MNIST past the notes' best in a twentieth of its time",

@@ -6,6 +6,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 
+def qualified_name(fn) -> str:
+    """A function's full dotted name, as a run's config.json records the model it trained."""
+    return f"{fn.__module__}.{fn.__qualname__}"
+
+
 @dataclass(frozen=True)
 class Reported:
     """The figure the notes report, and where."""
@@ -114,7 +119,7 @@ class Recipe:
         d = asdict(self)
         for key in ("model", "demo", "report"):
             fn = getattr(self, key)
-            d[key] = f"{fn.__module__}.{fn.__qualname__}" if fn else None
+            d[key] = qualified_name(fn) if fn else None
         return d
 
     def make_loss(self, losses_module):
