@@ -83,7 +83,12 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int, precisi
 
     def timed(x, y, train: bool) -> float:
         started = time.perf_counter()
-        if train:
+        if train and engine_name == "keras":  # batched as the engine's own training hands them over
+            from dualnet.engines.keras_engine import batches
+
+            (data, labels), sizes = batches(x, y, batch)
+            model.fit(data, labels, epochs=1, verbose=0, shuffle=False, **sizes)
+        elif train:
             model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
         else:
             engine.predict(model, x, batch_size=256)
