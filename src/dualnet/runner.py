@@ -135,6 +135,9 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
     if recipe.reported and recipe.reported.metric in metrics:
         print(f"{recipe.reported.metric.replace('_', ' ')} {metrics[recipe.reported.metric]:.2%}  "
               f"(notes: {recipe.reported.describe()})", file=stream)
+    elif recipe.goal and recipe.goal.metric in metrics:  # a recipe beyond the notes: its goal's figure
+        print(f"{recipe.goal.metric.replace('_', ' ')} {metrics[recipe.goal.metric]:.2%}  "
+              f"(goal: {recipe.goal.describe()})", file=stream)
     else:
         print(f"test loss {metrics['test_loss']:.4f}", file=stream)
     result = Run(run_dir, config, history, metrics, model, splits)
