@@ -75,6 +75,8 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int, precisi
     from dualnet import experiments
     from dualnet.engines import get_engine
 
+    if engine_name == "keras":
+        from dualnet.engines.keras_engine import batches as keras_batches
     recipe = experiments.get(model_id)
     engine = get_engine(engine_name, precision=precision)
     engine.seed(0)
@@ -84,9 +86,7 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int, precisi
     def timed(x, y, train: bool) -> float:
         started = time.perf_counter()
         if train and engine_name == "keras":  # batched as the engine's own training hands them over
-            from dualnet.engines.keras_engine import batches
-
-            (data, labels), sizes = batches(x, y, batch)
+            (data, labels), sizes = keras_batches(x, y, batch)
             model.fit(data, labels, epochs=1, verbose=0, shuffle=False, **sizes)
         elif train:
             model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
