@@ -35,11 +35,8 @@ class EpochClock(keras.callbacks.Callback):
 def fit_once(model, x, y, batch_size: int, way: str) -> tuple[float, float]:
     """(the epoch's seconds, the seconds after its end until fit() returned)."""
     clock = EpochClock()
-    if way == "arrays":
-        model.fit(x, y, batch_size=batch_size, shuffle=False, epochs=1, verbose=0, callbacks=[clock])
-    else:
-        (data, labels), sizes = batches(x, y, batch_size)
-        model.fit(data, labels, shuffle=False, epochs=1, verbose=0, callbacks=[clock], **sizes)
+    data = {"x": x, "y": y, "batch_size": batch_size} if way == "arrays" else batches(x, y, batch_size)
+    model.fit(**data, shuffle=False, epochs=1, verbose=0, callbacks=[clock])
     returned = time.perf_counter()
     return clock.ended - clock.begun, returned - clock.ended
 

@@ -27,9 +27,9 @@ def data():
 
 def test_batches_keep_order_and_the_partial_batch_and_cast_floats():
     x, y = data()
-    (dataset, labels), sizes = batches(x, y, BATCH)
-    assert labels is None and sizes == {}
-    seen = list(dataset.as_numpy_iterator())
+    feed = batches(x, y, BATCH)
+    assert feed.keys() == {"x"}  # the dataset alone: it carries the labels and the batch size
+    seen = list(feed["x"].as_numpy_iterator())
     assert [len(bx) for bx, _ in seen] == [4, 4, 2]
     np.testing.assert_array_equal(np.concatenate([bx for bx, _ in seen]), x.astype("float32"))
     np.testing.assert_array_equal(np.concatenate([by for _, by in seen]), y)

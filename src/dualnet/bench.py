@@ -86,8 +86,7 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int, precisi
     def timed(x, y, train: bool) -> float:
         started = time.perf_counter()
         if train and engine_name == "keras":  # batched as the engine's own training hands them over
-            (data, labels), sizes = keras_batches(x, y, batch)
-            model.fit(data, labels, epochs=1, verbose=0, shuffle=False, **sizes)
+            model.fit(**keras_batches(x, y, batch), epochs=1, verbose=0, shuffle=False)
         elif train:
             model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
         else:

@@ -132,12 +132,11 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
     write_json(run_dir / "metrics.json", metrics)
     with atomic_path(run_dir / engine.model_file) as tmp:
         engine.save(model, tmp)
-    if recipe.reported and recipe.reported.metric in metrics:
-        print(f"{recipe.reported.metric.replace('_', ' ')} {metrics[recipe.reported.metric]:.2%}  "
-              f"(notes: {recipe.reported.describe()})", file=stream)
-    elif recipe.goal and recipe.goal.metric in metrics:  # a recipe beyond the notes: its goal's figure
-        print(f"{recipe.goal.metric.replace('_', ' ')} {metrics[recipe.goal.metric]:.2%}  "
-              f"(goal: {recipe.goal.describe()})", file=stream)
+    # The figure the notes report, or for a recipe beyond the notes the one its goal names.
+    target, source = (recipe.reported, "notes") if recipe.reported else (recipe.goal, "goal")
+    if target and target.metric in metrics:
+        print(f"{target.metric.replace('_', ' ')} {metrics[target.metric]:.2%}  ({source}: {target.describe()})",
+              file=stream)
     else:
         print(f"test loss {metrics['test_loss']:.4f}", file=stream)
     result = Run(run_dir, config, history, metrics, model, splits)

@@ -61,25 +61,30 @@ def epoch_order(count: int, seed: int, epoch: int) -> np.ndarray:
     return np.random.default_rng([seed, epoch]).permutation(count)
 
 
-def batches(x, y=None, batch_size: int = 32):
-    """(x, y), or x alone, in their order and batched, as Keras's fit(), evaluate() and predict() are to
-    see them. On TensorFlow a plain tf.data pipeline without autotuning, floats in Keras's float type as
-    Keras's own adapter would make them. Why not hand Keras the arrays: the autotuned pipeline it builds
+def batches(x, y=None, batch_size: int = 32) -> dict:
+    """(x, y), or x alone, in their order and batched, as the data arguments of Keras's fit(), evaluate()
+    and predict(). On TensorFlow a plain tf.data pipeline without autotuning, floats in Keras's float type
+    as Keras's own adapter would make them. Why not hand Keras the arrays: the autotuned pipeline it builds
     for arrays takes seconds to tear down when each fit() returns (7-9 s after a 34-s epoch of
     fashion-fast on one core, with Keras 3.15.1 and TensorFlow 2.21.0: bench/fit_overhead.py), and this
     engine calls fit() once per epoch. Other backends iterate arrays without tf.data: they get the
-    arrays back, with the batch size for Keras to use."""
+    arrays, with the batch size for Keras to use."""
     if keras.backend.backend() != "tensorflow":
-        return (x, y), {"batch_size": batch_size}
+        return {"x": x, **({} if y is None else {"y": y}), "batch_size": batch_size}
     import tensorflow as tf
 
     floatx = keras.config.floatx()
-    arrays = tuple(np.asarray(a, dtype=floatx) if np.issubdtype(np.asarray(a).dtype, np.floating) else a
-                   for a in ((x,) if y is None else (x, y)))
+    arrays = tuple(a.astype(floatx) if np.issubdtype(a.dtype, np.floating) else a
+                   for a in map(np.asarray, (x,) if y is None else (x, y)))
     options = tf.data.Options()
     options.autotune.enabled = False
-    dataset = tf.data.Dataset.from_tensor_slices(arrays).batch(batch_size).with_options(options)
-    return (dataset, None), {}
+    return {"x": tf.data.Dataset.from_tensor_slices(arrays).batch(batch_size).with_options(options)}
+
+
+def validation_data(x, y, batch_size: int):
+    """batches() in the form of fit()'s validation_data: the dataset itself, or the arrays as a pair."""
+    feed = batches(x, y, batch_size)
+    return (feed["x"], feed["y"]) if "y" in feed else feed["x"]
 
 
 @contextmanager
@@ -152,10 +157,7 @@ class KerasEngine:
         unseeded run, as in the notes, and the scratch engine see a new order each epoch. The order is a
         function of (seed, epoch), so a resumed run continues exactly as an unbroken one would.
         epoch_inputs(epoch), where given, are that epoch's training inputs (augmented), in the splits' order."""
-        validation = None
-        if splits.x_val is not None:
-            (data, labels), _ = batches(splits.x_val, splits.y_val, batch_size)
-            validation = data if labels is None else (data, labels)
+        validation = None if splits.x_val is None else validation_data(splits.x_val, splits.y_val, batch_size)
         guard = _NonFiniteGuard()
         hooks = [guard] + [_ProgressAdapter(c) for c in callbacks]
         history: dict[str, list[float]] = {}
@@ -163,9 +165,9 @@ class KerasEngine:
             for epoch in range(initial_epoch, epochs):
                 order = epoch_order(len(splits.x_train), self.shuffle_seed, epoch)
                 x = splits.x_train if epoch_inputs is None else epoch_inputs(epoch)
-                (data, labels), sizes = batches(x[order], splits.y_train[order], batch_size)
-                logs = model.fit(data, labels, shuffle=False, epochs=epoch + 1, initial_epoch=epoch,
-                                 validation_data=validation, verbose=0, callbacks=hooks, **sizes).history
+                logs = model.fit(**batches(x[order], splits.y_train[order], batch_size), shuffle=False,
+                                 epochs=epoch + 1, initial_epoch=epoch, validation_data=validation, verbose=0,
+                                 callbacks=hooks).history
                 if guard.where:
                     stopped_epoch, batch, loss = guard.where
                     raise NonFiniteLossError(
@@ -177,13 +179,11 @@ class KerasEngine:
         return history
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:
-        (data, labels), sizes = batches(x, y, batch_size)
-        values = model.evaluate(data, labels, verbose=0, return_dict=True, **sizes)
+        values = model.evaluate(**batches(x, y, batch_size), verbose=0, return_dict=True)
         return {k: float(v) for k, v in values.items()}
 
     def predict(self, model, x, batch_size: int = 256) -> np.ndarray:
-        (data, _), sizes = batches(x, None, batch_size)
-        return np.asarray(model.predict(data, verbose=0, **sizes))
+        return np.asarray(model.predict(**batches(x, None, batch_size), verbose=0))
 
     def save(self, model, path) -> None:
         model.save(path)

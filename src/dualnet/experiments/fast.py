@@ -38,9 +38,11 @@ RECIPES = [
     # Three normalised convolutions, each pooled before it is normalised, batch 128, Adam 0.003 warmed up
     # then a cosine, 8 epochs, on all 60,000 training images. Pooling first (session 10) makes an epoch
     # 1.1-1.2x faster on TensorFlow on two cores, which pays for most of the eighth epoch (mean 92.70 % in
-    # 460 s; 7 epochs of the unpooled order: 92.57 % in 447 s). Mirroring half the images each epoch (with test-time flip) was dropped in session 7: at 7
-    # epochs it cost accuracy (validation 92.53 % with it, 92.75 % without; seed 0), and the 15,000
-    # validation images train instead once the recipe is fixed (results/ablation-fast-recipes-*).
+    # 460 s; 7 epochs of the unpooled order: 92.57 % in 447 s; 412 s once the engine stopped paying Keras's
+    # pipeline teardown each epoch, session 11). Mirroring half the images each epoch (with test-time
+    # flip) was dropped in session 7: at 7 epochs it cost accuracy (validation 92.53 % with it, 92.75 %
+    # without; seed 0), and the 15,000 validation images train instead once the recipe is fixed
+    # (results/ablation-fast-recipes-*).
     beyond("fashion-vgg", "fashion-fast", "Fashion-MNIST past the notes' best in a twentieth of its time",
            Goal("test_accuracy", 0.928, improves="fashion-vgg", time_share=1 / 20),
            model=models.fashion_fast_pool_first, params=104_874, optimizer_args={"learning_rate": 0.003},
