@@ -46,7 +46,8 @@ def train(experiment_id: str, engine: str, seed: int, out: str, data_dir: str | 
     metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
     config = json.loads((run_dir / "config.json").read_text(encoding="utf-8"))
     return {"seed": seed, "run": str(run_dir), "metrics": metrics, "sizes": config.get("data"),
-            "backend": config.get("engine", {}).get("backend"), "backend_choice": config["options"].get("backend_choice")}
+            "backend": config.get("engine", {}).get("backend"), "backend_choice": config["options"].get("backend_choice"),
+            "precision": config["options"].get("precision", "float32")}
 
 
 def notes_seconds_trained(notes_id: str, engine: str, epochs: int, out: str, data_dir: str | None,
@@ -94,6 +95,8 @@ def main(argv=None) -> Path:
     p.add_argument("--seconds", type=float, default=6.0, help="per round of the notes' recipe's throughput")
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--results", default="results")
+    p.add_argument("--precision", choices=("float32", "mixed_bfloat16", "auto"),
+                   help="the fast recipes' Keras precision (default: each recipe's own)")
     args = p.parse_args(argv)
     if args.notes_epochs == 1:
         p.error("--notes-epochs: at least 2 (the first epoch compiles, so one alone says little), or 0")
@@ -113,7 +116,8 @@ def main(argv=None) -> Path:
         for engine in args.engines:
             runs = []
             for seed in args.seeds:
-                runs.append(train(experiment_id, engine, seed, args.out, args.data_dir))
+                asked = ["--precision", args.precision] if args.precision and engine == "keras" else []
+                runs.append(train(experiment_id, engine, seed, args.out, args.data_dir, asked))
                 m = runs[-1]["metrics"]
                 print(f"{experiment_id} {engine} ({runs[-1]['backend'] or 'numpy'}) seed {seed}: "
                       f"{recipe.goal.metric} {m[recipe.goal.metric]:.4f} in {m['train_seconds']:.1f} s", flush=True)
@@ -161,7 +165,8 @@ def markdown(record: dict) -> str:
         mean, mean_s = statistics.mean(values), statistics.mean(seconds)
         tf = e["notes"][0]["seconds"]
         same = e["notes"][-1]["seconds"] if e["engine"] == "scratch" else tf
-        engine = e["engine"] + (f"/{runs[0]['backend']}" if runs[0]["backend"] else "")
+        engine = e["engine"] + (f"/{runs[0]['backend']}" if runs[0]["backend"] else "") + (
+            f" {runs[0]['precision']}" if runs[0].get("precision", "float32") != "float32" else "")
         figure_met = "yes" if mean >= goal["at_least"] else "no"
         time_met = "yes" if mean_s <= goal["time_share"] * tf else "no"
         lines.append(

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from dualnet import experiments
-from dualnet.bench import MIN_BATCHES, auto_backend, bench, cpu_slug, fastest_by_kind, network_kind, round_samples
+from dualnet.bench import MIN_BATCHES, auto_backend, auto_precision, bench, cpu_slug, fastest_by_kind, network_kind, round_samples
 
 
 def test_network_kinds():
@@ -174,3 +174,28 @@ def test_recipe_variants_pass_model_arguments_to_the_recipes_own_network():
     assert keras.Sequential(unpooled.model(keras.layers)).count_params() == 113_834  # 4 x 4 x 128 into the classifier
     with pytest.raises(SystemExit, match="unknown key"):
         variants.parse("pool_frist=1")
+
+
+def test_auto_precision_takes_bfloat16_only_where_measured_faster_for_the_model_and_backend(tmp_path):
+    fast, vgg = experiments.get("fashion-fast"), experiments.get("fashion-vgg")
+    measured = record({"fashion-fast": ("convolutional", {"keras/tensorflow": 400, "keras/tensorflow mixed_bfloat16": 770,
+                                                          "keras/jax": 200, "keras/jax mixed_bfloat16": 150})},
+                      model=(fast.params, fast.batch_size))
+    (tmp_path / f"bench-2026-01-01-{cpu_slug()}.json").write_text(json.dumps(measured))
+    precision, why = auto_precision(fast, "tensorflow", places=[tmp_path])
+    assert precision == "mixed_bfloat16" and "1.93x" in why
+    precision, why = auto_precision(fast, "jax", places=[tmp_path])
+    assert precision == "float32" and "0.75x" in why
+    precision, why = auto_precision(fast, "torch", places=[tmp_path])  # not measured on that backend
+    assert precision == "float32" and why.startswith("no benchmark of fashion-fast")
+    precision, why = auto_precision(vgg, "tensorflow", places=[tmp_path])  # another model's gain is not its own
+    assert precision == "float32" and why.startswith("no benchmark of fashion-vgg")
+
+
+def test_precision_auto_is_float32_on_the_scratch_engine_and_an_explicit_choice_stands():
+    from dualnet.api import choose_precision
+
+    fast = experiments.get("fashion-fast")
+    assert choose_precision(fast, "scratch", "auto")[0] == "float32"
+    assert choose_precision(fast, "keras", "mixed_bfloat16") == ("mixed_bfloat16", None)
+    assert choose_precision(fast, "keras", None) == ("float32", None)

@@ -130,10 +130,12 @@ def run(experiment: str, *, engine: str | None = None, backend: str | None = Non
             choice = f"auto: {backend} ({why})"
             print(f"backend {choice}", file=sys.stderr)
         use_backend(None if backend == "auto" else backend)
+        precision, precision_choice = choose_precision(recipe, engine, precision or recipe.precision)
         options = RunOptions(engine=engine, epochs=epochs, batch_size=batch_size,
                              seed=0 if seed is None else seed, limit=limit, data_dir=data_dir, verify=verify,
                              out=out, corpus=corpus, embedding_updates=embedding_updates or "sparse",
-                             backend_choice=choice, inside=inside, precision=precision or "float32")
+                             backend_choice=choice, inside=inside, precision=precision,
+                             precision_choice=precision_choice)
     return run_recipe(recipe, options, stream=stream, resume=Path(resume) if resume is not None else None)
 
 
@@ -146,6 +148,20 @@ def choose_backend(recipe) -> tuple[str, str]:
     from dualnet.bench import auto_backend
 
     return auto_backend(recipe)
+
+
+def choose_precision(recipe, engine: str, precision: str | None) -> tuple[str, str | None]:
+    """(precision, why) for the run: float32 unless asked; auto: bfloat16 on Keras where `dualnet bench`
+    measured it faster for this model on this backend and kind of CPU (the scratch engine has float32 only)."""
+    if precision != "auto":
+        return precision or "float32", None
+    if engine != "keras":
+        return "float32", "auto: float32 (the scratch engine computes in float32 only)"
+    from dualnet.bench import auto_precision
+
+    chosen, why = auto_precision(recipe, os.environ.get("KERAS_BACKEND", "tensorflow"))
+    print(f"precision auto: {chosen} ({why})", file=sys.stderr)
+    return chosen, f"auto: {chosen} ({why})"
 
 
 def use_backend(backend: str | None) -> None:
@@ -175,6 +191,7 @@ def resume_options(run_dir: Path, recipe, *, engine=None, backend=None, batch_si
     options = RunOptions(**previous["options"])
     run_backend = previous.get("engine", {}).get("backend")
     backend = None if backend == "auto" else backend
+    precision = None if precision == "auto" else precision
     given = [("--engine", engine, options.engine), ("--backend", backend, run_backend or "no Keras backend"),
              ("--batch-size", batch_size, previous.get("batch_size", options.batch_size)),
              ("--seed", seed, options.seed), ("--limit", limit, options.limit), ("--corpus", corpus, options.corpus),

@@ -220,18 +220,31 @@ def fastest_by_kind(record: dict) -> dict[str, str]:
     return {kind: max(s, key=s.get) for kind, s in scores.items()}
 
 
-def fastest_for_model(record: dict, recipe) -> str | None:
-    """The Keras backend that trained this very model fastest in a record, if the record measured it: the
-    same id, model function (where the record names it), parameter count and batch size (a recipe whose
-    model changed since is not the one measured, even at the same count; records that did not note the
-    count, and recipes that do not declare one, are not matched)."""
+def measured_as_recipe(record: dict, recipe) -> dict:
+    """The configurations of a record that measured this very model: the same id, model function (where
+    the record names it), parameter count and batch size (a recipe whose model changed since is not the
+    one measured, even at the same count; records that did not note the count, and recipes that do not
+    declare one, are not matched)."""
     configs = record["results"].get(recipe.id, {}).get("configs", {})
     model = qualified_name(recipe.model)
-    same = {k: v for k, v in configs.items()
+    return {k: v for k, v in configs.items()
             if recipe.params is not None and v.get("params") == recipe.params and v.get("batch_size") == recipe.batch_size
             and v.get("model", model) == model}
-    keras = keras_float32_rates(same)
+
+
+def fastest_for_model(record: dict, recipe) -> str | None:
+    """The Keras backend that trained this very model fastest in a record, if the record measured it."""
+    keras = keras_float32_rates(measured_as_recipe(record, recipe))
     return max(keras, key=keras.get) if keras else None
+
+
+def records_of_this_cpu(places=None):
+    """(path, record) of every benchmark of this kind of CPU in `places` (default: ./results and the
+    project's results), newest first."""
+    places = places or [Path("results"), Path(__file__).resolve().parents[2] / "results"]
+    paths = {p for d in places if Path(d).is_dir() for p in Path(d).glob(f"bench-*-{cpu_slug()}.json")}
+    for path in sorted(paths, key=lambda p: p.name, reverse=True):
+        yield path, json.loads(path.read_text(encoding="utf-8"))
 
 
 def auto_backend(recipe, places=None) -> tuple[str, str]:
@@ -239,17 +252,29 @@ def auto_backend(recipe, places=None) -> tuple[str, str]:
     fastest Keras backend for this very model where it was measured (a kind's backends can rank the other
     way round for one model: on AMD Zen 3, JAX trains doit-conv1 1.7x as fast as TensorFlow and VGG half
     as fast), else for the recipe's kind of network; TensorFlow where nothing was measured."""
-    places = places or [Path("results"), Path(__file__).resolve().parents[2] / "results"]
-    records = sorted({p for d in places if Path(d).is_dir() for p in Path(d).glob(f"bench-*-{cpu_slug()}.json")},
-                     key=lambda p: p.name)
     kind = network_kind(recipe)
-    for path in reversed(records):
-        record = json.loads(path.read_text(encoding="utf-8"))
+    for path, record in records_of_this_cpu(places):
         for choice, why in ((fastest_for_model(record, recipe), f"fastest for {recipe.id}"),
                             (fastest_by_kind(record).get(kind), f"fastest for {kind} networks")):
             if choice and importlib.util.find_spec(choice) is not None:
                 return choice, f"{why} in {path.name}"
     return "tensorflow", f"no benchmark of {kind} networks on this kind of CPU ({cpu_slug()}): the default"
+
+
+def auto_precision(recipe, backend: str, places=None) -> tuple[str, str]:
+    """(precision, why) for `--precision auto` on Keras: mixed_bfloat16 where the newest benchmark of this
+    kind of CPU that measured this very model on this backend in both precisions found bfloat16 faster to
+    train (with AMX, TensorFlow trains fashion-vgg about twice as fast in it), else float32. The choice is
+    per model, not per kind: bfloat16 can be slower where the CPU has no bfloat16 instructions or the
+    backend does not use them."""
+    plain, mixed = label("keras", backend), label("keras", backend, "mixed_bfloat16")
+    for path, record in records_of_this_cpu(places):
+        configs = measured_as_recipe(record, recipe)
+        if plain in configs and mixed in configs:
+            gain = max(configs[mixed]["train"]) / max(configs[plain]["train"])
+            choice = "mixed_bfloat16" if gain > 1 else "float32"
+            return choice, f"bfloat16 trained {recipe.id} {gain:.2f}x as fast as float32 on {backend} in {path.name}"
+    return "float32", f"no benchmark of {recipe.id} in mixed_bfloat16 on {backend} on this kind of CPU ({cpu_slug()})"
 
 
 if __name__ == "__main__":

@@ -68,10 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--embedding-updates", choices=("sparse", "dense"),
                    help="scratch engine, Embedding with Adam/RMSprop: 'sparse' (default) updates as Keras on "
                         "TensorFlow does, 'dense' as Keras on JAX and PyTorch do")
-    p.add_argument("--precision", choices=PRECISIONS,
+    p.add_argument("--precision", choices=PRECISIONS + ("auto",),
                    help="Keras engine: float32 (default, the notes') or mixed_bfloat16 (bfloat16 arithmetic, float32 "
                         "weights and outputs; it pays only on CPUs with AMX or AVX-512 BF16, see 'dualnet bench "
-                        "--precisions')")
+                        "--precisions'); auto: mixed_bfloat16 where 'dualnet bench' measured it faster for this "
+                        "model, backend and kind of CPU, else float32")
 
     p = sub.add_parser("generate", help="sample text from a trained text-generation run")
     p.add_argument("run_dir")

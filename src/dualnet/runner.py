@@ -33,6 +33,7 @@ class RunOptions:
     embedding_updates: str = "sparse"  # scratch engine: "sparse" as Keras on TensorFlow, "dense" as on JAX/PyTorch
     backend_choice: str | None = None  # --backend auto: which backend it chose, and why
     precision: str = "float32"      # Keras only: "mixed_bfloat16" for bfloat16 arithmetic (engines.PRECISIONS)
+    precision_choice: str | None = None  # --precision auto: which precision it chose, and why
     inside: bool = True             # draw the inside view at the end (dualnet inspect RUN_DIR draws it later)
 
 

@@ -109,6 +109,8 @@ class Recipe:
     reported: Reported | None = None
     goal: Goal | None = None           # for the recipes beyond the notes
     backend: str | None = None         # the Keras backend when none is asked for ("auto": the fastest measured)
+    precision: str | None = None       # Keras's precision when none is asked for (None: float32; "auto": bfloat16
+                                       # where the benchmark measured it faster for this model on this CPU)
     demo: Callable | None = None       # for kind "demo": demo(run_dir, options, stream) -> files written
     report: Callable | None = None     # after training: report(engine, model, splits, stream) -> extra metrics
     engines: tuple[str, ...] = ("keras",)  # the first is the default
