@@ -117,10 +117,14 @@ def test_a_summary_counts_batch_normalisation_statistics_as_not_trained(engine):
     assert f"Non-trainable params: {moving:,}" in text
 
 
-def test_a_fast_recipe_chooses_its_backend_and_a_notes_recipe_does_not(fashion_dir, tmp_path):
+def test_a_fast_recipe_chooses_its_backend_and_precision_and_a_notes_recipe_does_not(fashion_dir, tmp_path):
     common = dict(engine="keras", epochs=1, limit=64, data_dir=str(fashion_dir), verify=False, out=str(tmp_path),
                   inside=False, stream=open("/dev/null", "w"))
     fast = dualnet.run("fashion-fast", **common)
     assert fast.config["options"]["backend_choice"].startswith("auto: ")
+    chosen = fast.config["options"]["precision"]  # bfloat16 only where this CPU kind's benchmark says it pays
+    assert chosen in ("float32", "mixed_bfloat16")
+    assert fast.config["options"]["precision_choice"].startswith(f"auto: {chosen} (")
     notes = dualnet.run("fashion-dense", **common)
     assert notes.config["options"]["backend_choice"] is None
+    assert notes.config["options"]["precision"] == "float32" and notes.config["options"]["precision_choice"] is None
