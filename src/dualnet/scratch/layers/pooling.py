@@ -30,29 +30,41 @@ class MaxPooling2D(Layer):
                 yield array[:, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw, :]
 
     def forward(self, x, training):
+        """The running maximum over the window's positions, and which position (row-major) first held
+        each output's maximum: the backward pass routes the gradient from that index alone, so it reads
+        neither the input nor the output again."""
         (oh, ow), pads = self.geometry(x.shape[1:])
         x_pad = np.pad(x, pads, constant_values=-np.inf) if any(p != (0, 0) for p in pads) else x
-        self.x_pad, self.padded_shape, self.pads, self.out_hw = x_pad, x_pad.shape, pads, (oh, ow)
+        self.padded_shape, self.pads, self.out_hw = x_pad.shape, pads, (oh, ow)
         slices = self.window_slices(x_pad)
-        self.output = next(slices).copy()
-        for candidate in slices:
-            np.maximum(self.output, candidate, out=self.output)
-        return self.output
+        output = next(slices).copy()
+        index_type = np.min_scalar_type(self.pool_size[0] * self.pool_size[1] - 1)
+        self.first_max = np.zeros(output.shape, dtype=index_type)
+        greater = np.empty(output.shape, dtype=bool)
+        candidate_index = np.empty(output.shape, dtype=index_type)
+        for position, candidate in enumerate(slices, start=1):
+            np.greater(candidate, output, out=greater)  # strictly: a tie keeps the earlier position
+            np.maximum(output, candidate, out=output)
+            # position exceeds every earlier index, so a maximum sets it where greater and keeps the rest
+            np.multiply(greater, position, out=candidate_index, dtype=index_type)
+            np.maximum(self.first_max, candidate_index, out=self.first_max)
+        return output
 
     def backward(self, dy):
         """Each output's gradient goes to the first input of its window (row-major) equal to the
         maximum, as TensorFlow routes it, so tied inputs never share it."""
-        dx = np.zeros(self.padded_shape, dtype=dy.dtype)
-        routed = np.zeros(self.output.shape, dtype=bool)
+        (oh, ow), (sh, sw) = self.out_hw, self.strides
         overlapping = any(s < p for s, p in zip(self.strides, self.pool_size))
-        for source, target in zip(self.window_slices(self.x_pad), self.window_slices(dx)):
-            winner = np.equal(source, self.output)
-            winner &= ~routed
-            routed |= winner
+        tiled = not overlapping and self.padded_shape[1:3] == (oh * sh, ow * sw)
+        # where the windows tile the input exactly, every element of dx is written once below
+        dx = (np.empty if tiled else np.zeros)(self.padded_shape, dtype=dy.dtype)
+        routed = np.empty(dy.shape, dtype=bool)
+        for position, target in enumerate(self.window_slices(dx)):
+            np.equal(self.first_max, position, out=routed)
             if overlapping:
-                target += dy * winner
+                target += dy * routed
             else:  # each input lies in one window only: write, don't add
-                np.multiply(dy, winner, out=target)
+                np.multiply(dy, routed, out=target)
         h, w = self.input_shape[0], self.input_shape[1]
         return dx[:, self.pads[1][0]:self.pads[1][0] + h, self.pads[2][0]:self.pads[2][0] + w, :]
 
