@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 from keras_reference import keras
 
-from dualnet.engines.keras_engine import KerasEngine, batches, epoch_order
+from dualnet.engines.keras_engine import KerasEngine, batches, epoch_batches, epoch_order
 
 SAMPLES, BATCH, EPOCHS = 10, 4, 2  # 10 = 4 + 4 + 2: a partial last batch each epoch
 
@@ -34,6 +34,26 @@ def test_batches_keep_order_and_the_partial_batch_and_cast_floats():
     np.testing.assert_array_equal(np.concatenate([bx for bx, _ in seen]), x.astype("float32"))
     np.testing.assert_array_equal(np.concatenate([by for _, by in seen]), y)
     assert seen[0][0].dtype == np.float32 and seen[0][1].dtype == y.dtype
+
+
+def test_an_epochs_batches_come_in_its_order_from_arrays_converted_once():
+    x, y = data()
+    kept = {}
+    for epoch in range(2):
+        order = epoch_order(SAMPLES, 0, epoch)
+        feed = epoch_batches(x, y, order, BATCH, kept)
+        if keras.backend.backend() == "tensorflow":
+            if epoch == 0:
+                tensors = kept["tensors"]
+            assert kept["tensors"] is tensors  # the same arrays: not converted again
+            seen = list(feed["x"].as_numpy_iterator())
+            assert [len(bx) for bx, _ in seen] == [4, 4, 2]
+            np.testing.assert_array_equal(np.concatenate([bx for bx, _ in seen]), x[order].astype("float32"))
+            np.testing.assert_array_equal(np.concatenate([by for _, by in seen]), y[order])
+        else:
+            np.testing.assert_array_equal(feed["x"], x[order])
+    epoch_batches(x + 1, y, order, BATCH, kept)  # another epoch's inputs (augmented): converted anew
+    assert keras.backend.backend() != "tensorflow" or kept["tensors"] is not tensors
 
 
 def test_training_through_the_engine_matches_keras_on_the_arrays():
