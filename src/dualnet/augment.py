@@ -14,7 +14,9 @@ from dualnet.experiments.recipe import Augmentation
 
 
 def keras_augmenter(aug: Augmentation, seed: int):
-    import keras
+    from dualnet.startup import import_keras
+
+    keras = import_keras()
 
     z = aug.zoom_range
     return keras.Sequential([
@@ -43,7 +45,9 @@ def shear(images: np.ndarray, max_degrees: float, rng: np.random.Generator) -> n
 
 def augment(images: np.ndarray, aug: Augmentation, rng: np.random.Generator, batch: int = 4096) -> np.ndarray:
     """Random augmentations of float images (N, H, W, C) in [0, 1]."""
-    import keras
+    from dualnet.startup import import_keras
+
+    keras = import_keras()
 
     augmenter = keras_augmenter(aug, seed=int(rng.integers(2**31 - 4)))
     images = shear(images, aug.shear_range, rng) if aug.shear_range else images

@@ -30,7 +30,9 @@ def sliding_window_conv(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
 
 
 def conv_demo(run_dir, options, stream):
-    import keras
+    from dualnet.startup import import_keras
+
+    keras = import_keras()
 
     x = np.random.default_rng(options.seed).random((1, 28, 28, 1), dtype=np.float32)
     conv1 = keras.layers.Conv2D(kernel_size=(3, 3), strides=(2, 2), padding="valid", filters=16)

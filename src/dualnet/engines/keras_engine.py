@@ -5,14 +5,17 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 
-import keras
 import numpy as np
 
-from dualnet.engines import averaged_once, build_sequential
-from dualnet.engines import keras_initializers  # noqa: F401  (registers dualnet>ChronoBias)
-from dualnet.engines.keras_indexed import index_inputs
-from dualnet.scratch.model import NonFiniteLossError
-from dualnet.summary import LayerRow, format_summary
+from dualnet.startup import import_keras
+
+keras = import_keras()  # before the modules below import it: TensorFlow's start-up lines dropped
+
+from dualnet.engines import averaged_once, build_sequential  # noqa: E402
+from dualnet.engines import keras_initializers  # noqa: F401,E402  (registers dualnet>ChronoBias)
+from dualnet.engines.keras_indexed import index_inputs  # noqa: E402
+from dualnet.scratch.model import NonFiniteLossError  # noqa: E402
+from dualnet.summary import LayerRow, format_summary  # noqa: E402
 
 BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
 
