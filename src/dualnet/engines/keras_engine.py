@@ -104,7 +104,7 @@ def epoch_batches(x, y, order, batch_size: int, kept: dict) -> dict:
     to hand out new pages (5-6 s an epoch of fashion-fast's 12-s epochs, session 12). Other backends get
     the arrays reordered."""
     if keras.backend.backend() != "tensorflow":
-        return {"x": x[order], "y": y[order], "batch_size": batch_size}
+        return batches(x[order], y[order], batch_size)
     import tensorflow as tf
 
     if kept.get("source") is not x:
