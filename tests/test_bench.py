@@ -2,6 +2,7 @@
 the benchmark, never by a test.)"""
 
 import json
+import sys
 
 import pytest
 
@@ -199,3 +200,21 @@ def test_precision_auto_is_float32_on_the_scratch_engine_and_an_explicit_choice_
     assert choose_precision(fast, "scratch", "auto")[0] == "float32"
     assert choose_precision(fast, "keras", "mixed_bfloat16") == ("mixed_bfloat16", None)
     assert choose_precision(fast, "keras", None) == ("float32", None)
+
+
+def test_precision_auto_asks_about_the_backend_keras_runs_not_the_environment(monkeypatch):
+    """In a notebook whose Keras already runs on JAX, $KERAS_BACKEND may say otherwise: auto must ask the
+    benchmark about JAX, the backend the run will use."""
+    import types
+
+    import dualnet.bench
+    from dualnet.api import choose_precision
+
+    asked = []
+    monkeypatch.setattr(dualnet.bench, "auto_precision",
+                        lambda recipe, backend: (asked.append(backend), ("float32", "measured"))[1])
+    running_on_jax = types.SimpleNamespace(backend=types.SimpleNamespace(backend=lambda: "jax"))
+    monkeypatch.setitem(sys.modules, "keras", running_on_jax)
+    monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
+    assert choose_precision(experiments.get("fashion-fast"), "keras", "auto") == ("float32", "auto: float32 (measured)")
+    assert asked == ["jax"]

@@ -25,35 +25,48 @@ def data():
     return rng.normal(size=(SAMPLES, 3)), rng.integers(0, 2, SAMPLES)  # float64 inputs, as NumPy makes them
 
 
+def batches_seen(feed: dict) -> list:
+    """The (x, y) batches fit() reads from batches()'s arguments: a batched dataset on TensorFlow, the
+    arrays and a batch size on the other backends."""
+    if "batch_size" not in feed:
+        return list(feed["x"].as_numpy_iterator())
+    size = feed["batch_size"]
+    return [(feed["x"][i:i + size], feed["y"][i:i + size]) for i in range(0, len(feed["x"]), size)]
+
+
 def test_batches_keep_order_and_the_partial_batch_and_cast_floats():
     x, y = data()
     feed = batches(x, y, BATCH)
-    assert feed.keys() == {"x"}  # the dataset alone: it carries the labels and the batch size
-    seen = list(feed["x"].as_numpy_iterator())
+    on_tensorflow = keras.backend.backend() == "tensorflow"
+    # TensorFlow: the dataset alone (it carries the labels and the batch size); others: the arrays
+    assert feed.keys() == ({"x"} if on_tensorflow else {"x", "y", "batch_size"})
+    seen = batches_seen(feed)
     assert [len(bx) for bx, _ in seen] == [4, 4, 2]
-    np.testing.assert_array_equal(np.concatenate([bx for bx, _ in seen]), x.astype("float32"))
+    inputs = np.concatenate([bx for bx, _ in seen])
+    np.testing.assert_array_equal(inputs, x.astype(inputs.dtype))
     np.testing.assert_array_equal(np.concatenate([by for _, by in seen]), y)
-    assert seen[0][0].dtype == np.float32 and seen[0][1].dtype == y.dtype
+    assert seen[0][1].dtype == y.dtype
+    assert seen[0][0].dtype == (np.float32 if on_tensorflow else x.dtype)  # others: Keras casts as it feeds
 
 
 def test_an_epochs_batches_come_in_its_order_from_arrays_converted_once():
     x, y = data()
     kept = {}
+    on_tensorflow = keras.backend.backend() == "tensorflow"
     for epoch in range(2):
         order = epoch_order(SAMPLES, 0, epoch)
-        feed = epoch_batches(x, y, order, BATCH, kept)
-        if keras.backend.backend() == "tensorflow":
+        seen = batches_seen(epoch_batches(x, y, order, BATCH, kept))
+        assert [len(bx) for bx, _ in seen] == [4, 4, 2]
+        inputs = np.concatenate([bx for bx, _ in seen])
+        np.testing.assert_array_equal(inputs, x[order].astype(inputs.dtype))
+        np.testing.assert_array_equal(np.concatenate([by for _, by in seen]), y[order])
+        if on_tensorflow:
             if epoch == 0:
                 tensors = kept["tensors"]
             assert kept["tensors"] is tensors  # the same arrays: not converted again
-            seen = list(feed["x"].as_numpy_iterator())
-            assert [len(bx) for bx, _ in seen] == [4, 4, 2]
-            np.testing.assert_array_equal(np.concatenate([bx for bx, _ in seen]), x[order].astype("float32"))
-            np.testing.assert_array_equal(np.concatenate([by for _, by in seen]), y[order])
-        else:
-            np.testing.assert_array_equal(feed["x"], x[order])
-    epoch_batches(x + 1, y, order, BATCH, kept)  # another epoch's inputs (augmented): converted anew
-    assert keras.backend.backend() != "tensorflow" or kept["tensors"] is not tensors
+    if on_tensorflow:
+        epoch_batches(x + 1, y, order, BATCH, kept)  # another epoch's inputs (augmented): converted anew
+        assert kept["tensors"] is not tensors
 
 
 def test_training_through_the_engine_matches_keras_on_the_arrays():

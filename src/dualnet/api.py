@@ -159,9 +159,18 @@ def choose_precision(recipe, engine: str, precision: str | None) -> tuple[str, s
         return "float32", "auto: float32 (the scratch engine computes in float32 only)"
     from dualnet.bench import auto_precision
 
-    chosen, why = auto_precision(recipe, os.environ.get("KERAS_BACKEND", "tensorflow"))
+    chosen, why = auto_precision(recipe, backend_in_use())
     print(f"precision auto: {chosen} ({why})", file=sys.stderr)
     return chosen, f"auto: {chosen} ({why})"
+
+
+def backend_in_use() -> str:
+    """The Keras backend of this process: the running one once Keras is imported (a notebook's kernel keeps
+    it whatever $KERAS_BACKEND says now), else the one Keras will take when it is."""
+    keras = sys.modules.get("keras")
+    if keras is not None:
+        return keras.backend.backend()
+    return os.environ.get("KERAS_BACKEND", "tensorflow")
 
 
 def use_backend(backend: str | None) -> None:
@@ -202,7 +211,7 @@ def resume_options(run_dir: Path, recipe, *, engine=None, backend=None, batch_si
     if conflicts:
         raise ValueError(f"--resume continues {run_dir} as it was made; these options would change it: "
                          f"{'; '.join(conflicts)}. Drop them, or start a new run without --resume.")
-    if run_backend and os.environ.get("KERAS_BACKEND", "tensorflow") != run_backend:
+    if run_backend and backend_in_use() != run_backend:
         use_backend(run_backend)
         print(f"resuming on the run's own Keras backend, {run_backend}", file=sys.stderr)
     if epochs:

@@ -76,17 +76,19 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int, precisi
     from dualnet.engines import get_engine
 
     if engine_name == "keras":
-        from dualnet.engines.keras_engine import batches as keras_batches
+        from dualnet.engines.keras_engine import epoch_batches, epoch_order
     recipe = experiments.get(model_id)
     engine = get_engine(engine_name, precision=precision)
     engine.seed(0)
     model = engine.build(recipe)
     batch = recipe.batch_size
+    kept = {}  # as in the engine's training: the arrays converted once, each round's batches gathered in its order
 
     def timed(x, y, train: bool) -> float:
         started = time.perf_counter()
         if train and engine_name == "keras":  # batched as the engine's own training hands them over
-            model.fit(**keras_batches(x, y, batch), epochs=1, verbose=0, shuffle=False)
+            order = epoch_order(len(x), 0, 0)
+            model.fit(**epoch_batches(x, y, order, batch, kept), epochs=1, verbose=0, shuffle=False)
         elif train:
             model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
         else:
