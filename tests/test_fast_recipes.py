@@ -12,7 +12,7 @@ import pytest
 
 import dualnet
 from dualnet import experiments
-from dualnet.augment import mirror_half
+from dualnet.augment import cut_out, epoch_images, mirror_half, shifted
 from dualnet.engines import get_engine
 from dualnet.experiments.inputs import Splits
 from dualnet.runner import RunOptions, run
@@ -77,6 +77,52 @@ def test_mirror_half_mirrors_a_new_random_half_each_epoch():
     assert not np.array_equal(mirror_half(images, seed=3, epoch=1), first)
     assert not np.array_equal(mirror_half(images, seed=4, epoch=0), first)
     assert np.array_equal(images, np.random.default_rng(0).random((400, 6, 5, 1), dtype=np.float32))
+
+
+def positive_images(n=400, h=6, w=5):
+    """Images without a zero pixel, so that a blanked or uncovered pixel shows."""
+    return np.random.default_rng(0).uniform(0.1, 1.0, (n, h, w, 1)).astype(np.float32)
+
+
+def test_shifted_moves_each_image_by_a_drawn_offset_with_zeros_where_it_uncovers():
+    images, shift = positive_images(), 2
+    out = shifted(images, shift, np.random.default_rng(5))
+    padded = np.pad(images, ((0, 0), (shift, shift), (shift, shift), (0, 0)))
+    offsets = [(top, left) for top in range(2 * shift + 1) for left in range(2 * shift + 1)]
+    found = []
+    for moved, source in zip(out, padded):
+        matches = [o for o in offsets if np.array_equal(moved, source[o[0]:o[0] + 6, o[1]:o[1] + 5])]
+        assert len(matches) == 1  # exactly one offset explains each image
+        found.append(matches[0])
+    assert set(found) == set(offsets)  # every offset drawn among 400 images (25 of them)
+    assert found.count((shift, shift)) < 50  # unmoved about one time in 25, not always
+
+
+def test_cut_out_blanks_one_square_per_image_clipped_by_the_border():
+    images, side = positive_images(h=8, w=8), 4
+    out = cut_out(images.copy(), side, np.random.default_rng(6))
+    blank = out[..., 0] == 0
+    for square in blank:
+        rows, cols = np.flatnonzero(square.any(axis=1)), np.flatnonzero(square.any(axis=0))
+        assert 1 <= len(rows) <= side and 1 <= len(cols) <= side
+        assert square.sum() == len(rows) * len(cols)  # a rectangle: the square, or its part inside
+        assert np.all(np.diff(rows) == 1) and np.all(np.diff(cols) == 1)
+    assert (blank.sum(axis=(1, 2)) == side * side).mean() > 0.2  # many squares lie wholly inside
+    np.testing.assert_array_equal(out[~blank], images[~blank])
+
+
+def test_epoch_images_draw_from_seed_and_epoch_and_leave_the_training_set_alone():
+    images = positive_images()
+    kept = images.copy()
+    first = epoch_images(images, 3, 0, flip=True, shift=1, cutout=3)
+    np.testing.assert_array_equal(epoch_images(images, 3, 0, flip=True, shift=1, cutout=3), first)
+    assert not np.array_equal(epoch_images(images, 3, 1, flip=True, shift=1, cutout=3), first)
+    assert (first == 0).any(axis=(1, 2, 3)).all()  # every image has its blank square
+    np.testing.assert_array_equal(images, kept)
+    only_cut = epoch_images(images, 3, 0, cutout=3)
+    np.testing.assert_array_equal(images, kept)
+    assert (only_cut == 0).any(axis=(1, 2, 3)).all()
+    assert epoch_images(images, 3, 0) is images  # nothing asked: nothing copied
 
 
 @pytest.mark.parametrize("engine", ["keras", "scratch"])

@@ -64,6 +64,46 @@ def append_augmented(x: np.ndarray, y: np.ndarray, aug: Augmentation, rng: np.ra
     return np.concatenate([x, augment(x[chosen], aug, rng)]), np.concatenate([y, y[chosen]])
 
 
+def epoch_images(images: np.ndarray, seed: int, epoch: int, *, flip: bool = False, shift: int = 0,
+                 cutout: int = 0) -> np.ndarray:
+    """One epoch's training images (N, H, W, C), each change drawn anew from (seed, epoch) alone, so a
+    resumed run sees what it would have: a random half mirrored (flip), each image moved by up to
+    `shift` pixels each way (shift), a random square of side `cutout` blanked in each (cutout). The
+    images are never changed in place."""
+    out = mirror_half(images, seed, epoch) if flip else images
+    if shift:
+        out = shifted(out, shift, np.random.default_rng([seed, epoch, 2]))
+    if cutout:
+        out = cut_out(out if out is not images else images.copy(), cutout, np.random.default_rng([seed, epoch, 3]))
+    return out
+
+
+def shifted(images: np.ndarray, shift: int, rng: np.random.Generator) -> np.ndarray:
+    """A copy with each image moved by whole pixels, drawn from [-shift, shift] down and across, the
+    uncovered border zero (Fashion-MNIST's background): a random crop of the zero-padded image,
+    made by offset rather than by image, so it takes (2·shift + 1)² slicings whatever N is."""
+    n, h, w = images.shape[:3]
+    padded = np.pad(images, ((0, 0), (shift, shift), (shift, shift), (0, 0)))
+    down, across = rng.integers(0, 2 * shift + 1, size=(2, n))
+    out = np.empty_like(images)
+    for top in range(2 * shift + 1):
+        for left in range(2 * shift + 1):
+            chosen = np.flatnonzero((down == top) & (across == left))
+            out[chosen] = padded[chosen, top:top + h, left:left + w]
+    return out
+
+
+def cut_out(images: np.ndarray, side: int, rng: np.random.Generator) -> np.ndarray:
+    """Blank (zero) a side x side square in each image, in place, its centre anywhere in the image, so
+    a square may be cut by the border: cutout, as DeVries and Taylor (2017) describe it."""
+    n, h, w = images.shape[:3]
+    rows, cols = (rng.integers(0, size, size=n)[:, None] - side // 2 for size in (h, w))
+    in_rows = (np.arange(h) >= rows) & (np.arange(h) < rows + side)  # (N, H)
+    in_cols = (np.arange(w) >= cols) & (np.arange(w) < cols + side)  # (N, W)
+    images[in_rows[:, :, None] & in_cols[:, None, :]] = 0
+    return images
+
+
 def mirror_half(images: np.ndarray, seed: int, epoch: int) -> np.ndarray:
     """A copy of (N, H, W, C) images with a random half of them mirrored left to right, a new half each
     epoch drawn from (seed, epoch): the fast recipes' augmentation, cheap enough to redo every epoch."""

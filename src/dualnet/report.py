@@ -38,8 +38,8 @@ EMBEDDING_RECIPES = {"doit-embedding-rnn", "doit-embedding-lstm", "sentiment-lst
 
 # What a recipe trains with: a recorded run whose values differ from the registry's now ran an earlier
 # version of the recipe (the fast recipes change as they are explored).
-TRAINING_FIELDS = ("model", "params", "epochs", "batch_size", "optimizer", "optimizer_args", "schedule", "flip", "loss",
-                   "label_smoothing", "validation_split")
+TRAINING_FIELDS = ("model", "params", "epochs", "batch_size", "optimizer", "optimizer_args", "schedule", "flip",
+                   "shift", "cutout", "loss", "label_smoothing", "validation_split")
 
 
 def earlier_recipe(recorded: dict) -> bool:

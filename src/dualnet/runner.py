@@ -163,11 +163,12 @@ def inside_view(result, stream) -> None:
 
 def epoch_inputs(recipe, splits, seed: int):
     """The recipe's per-epoch augmentation as a function of the epoch, or None."""
-    if not recipe.flip:
+    if not (recipe.flip or recipe.shift or recipe.cutout):
         return None
-    from dualnet.augment import mirror_half
+    from dualnet.augment import epoch_images
 
-    return lambda epoch: mirror_half(splits.x_train, seed, epoch)
+    return lambda epoch: epoch_images(splits.x_train, seed, epoch, flip=recipe.flip, shift=recipe.shift,
+                                      cutout=recipe.cutout)
 
 
 def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done, history, stream):

@@ -102,6 +102,8 @@ class Recipe:
     batch_size: int = 32               # Keras's default, which the notes' fit() calls use
     augmentation: Augmentation | None = None
     flip: bool = False                 # each epoch, a new random half of the training images mirrored
+    shift: int = 0                     # each epoch, each training image moved by up to this many pixels
+    cutout: int = 0                    # each epoch, a random square of this side blanked in each image
     data_args: dict = field(default_factory=dict)  # for the data preparer, e.g. IMDB's num_words
     index_inputs: bool = False         # the notes one-hot word indices; the first layer looks rows up instead
     bptt_steps: int | None = None      # scratch engine: backpropagate through the last N time steps only
