@@ -1,4 +1,5 @@
-"""Every course network with a small batch of fitting inputs, for tests that run them on both engines."""
+"""Every course network, and those of the recipes beyond the notes, with a small batch of fitting inputs,
+for tests that run them on both engines."""
 
 from functools import partial
 
@@ -31,6 +32,8 @@ COURSE_MODELS = {
     "fashion-cnn": (models.fashion_cnn, "sparse_categorical_crossentropy", _images, _classes),
     "fashion-cnn-pool": (models.fashion_cnn_pool, "sparse_categorical_crossentropy", _images, _classes),
     "fashion-vgg": (models.fashion_vgg, "sparse_categorical_crossentropy", _images, _classes),
+    "fashion-fast": (models.fashion_fast_pool_first, "sparse_categorical_crossentropy", _images, _classes),
+    "fashion-best": (models.fashion_best, "sparse_categorical_crossentropy", _images, _classes),
     "doit-conv1": (models.doit_conv1, "categorical_crossentropy", _images, _one_hot),
     "doit-conv2": (models.doit_conv2, "categorical_crossentropy", _images, _one_hot),
     "seq-predict": (models.seq_predict, "mse", lambda r: r.random((6, 4, 1), dtype=np.float32),
