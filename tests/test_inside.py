@@ -66,6 +66,14 @@ def test_recurrent_states_equal_keras_and_gates_are_gates(layer):
     assert gates == (["input_gate", "forget_gate", "output_gate"] if layer == "LSTM" else ["update_gate", "reset_gate"])
     for key in gates:
         assert view[key].shape == (100, 30) and view[key].min() >= 0 and view[key].max() <= 1
+    # the first step, from the zero state, by hand from Keras's weights: each gate is the one it is named
+    kernel, _, bias = model.layers[0].get_weights()
+    z = x[0, 0] @ kernel + (bias if layer == "LSTM" else bias.sum(axis=0))  # GRU: input and recurrent biases
+    first = 1 / (1 + np.exp(-z.reshape(-1, 30)))  # every block through the sigmoid; compare the gates'
+    named = {"input_gate": 0, "forget_gate": 1, "output_gate": 3} if layer == "LSTM" else {"update_gate": 0,
+                                                                                            "reset_gate": 1}
+    for key, block in named.items():
+        assert_close(view[key][0], first[block], f"{layer} {key} at the first step")
 
 
 def test_confusion_and_mistakes():

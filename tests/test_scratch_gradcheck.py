@@ -118,3 +118,17 @@ def test_batch_normalization(training):
 
 def test_global_average_pooling():
     assert_gradients_ok(built(S.GlobalAveragePooling2D(), (4, 3, 2)), RNG.standard_normal((2, 4, 3, 2)))
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "linear"])
+def test_derivative_from_the_output_is_the_backward_of_ones_and_matches_finite_differences(name):
+    """activations.derivative(name)(y, out): what the recurrent layers take f'(z) from, every step at once."""
+    forward, backward = activations.get(name)
+    z = np.random.default_rng(0).normal(size=(3, 4, 5))
+    z[np.abs(z) < 1e-3] = 0.5  # away from relu's kink
+    y = forward(z.copy())
+    slope = activations.derivative(name)(y, out=np.empty_like(y))
+    np.testing.assert_allclose(slope, backward(np.ones_like(y), y), rtol=1e-12, atol=1e-15)
+    h = 1e-6
+    numeric = (forward(z + h) - forward(z - h)) / (2 * h)
+    np.testing.assert_allclose(slope, numeric, rtol=1e-6, atol=1e-8)

@@ -100,15 +100,14 @@ def recurrent_view(twin, x) -> dict | None:
         for layer in twin.layers[:index + 1]:
             out = layer(out, training=False)
     layer = twin.layers[index]
-    u = layer.units
     view = {"layer": layer.name, "kind": type(layer).__name__, "hidden": layer.hs[1:, 0].copy()}
-    if isinstance(layer, LSTM):
-        gates = layer.ifgo[:, 0]
-        view.update(input_gate=gates[:, :u].copy(), forget_gate=gates[:, u:2 * u].copy(),
-                    output_gate=gates[:, 3 * u:].copy(), cell=layer.cs[1:, 0].copy())
+    if isinstance(layer, LSTM):  # the layer keeps its gates gate-major: (steps, gate, sample, units)
+        gates = layer.ifgo[:, :, 0]
+        view.update(input_gate=gates[:, 0].copy(), forget_gate=gates[:, 1].copy(),
+                    output_gate=gates[:, 3].copy(), cell=layer.cs[1:, 0].copy())
     elif isinstance(layer, GRU):
-        gates = layer.zrh[:, 0]
-        view.update(update_gate=gates[:, :u].copy(), reset_gate=gates[:, u:2 * u].copy())
+        gates = layer.zrh[:, :, 0]
+        view.update(update_gate=gates[:, 0].copy(), reset_gate=gates[:, 1].copy())
     return view
 
 
