@@ -64,33 +64,56 @@ def append_augmented(x: np.ndarray, y: np.ndarray, aug: Augmentation, rng: np.ra
     return np.concatenate([x, augment(x[chosen], aug, rng)]), np.concatenate([y, y[chosen]])
 
 
-def epoch_images(images: np.ndarray, seed: int, epoch: int, *, flip: bool = False, shift: int = 0,
-                 cutout: int = 0) -> np.ndarray:
-    """One epoch's training images (N, H, W, C), each change drawn anew from (seed, epoch) alone, so a
-    resumed run sees what it would have: a random half mirrored (flip), each image moved by up to
-    `shift` pixels each way (shift), a random square of side `cutout` blanked in each (cutout). The
-    images are never changed in place."""
-    out = mirror_half(images, seed, epoch) if flip else images
-    if shift:
-        out = shifted(out, shift, np.random.default_rng([seed, epoch, 2]))
-    if cutout:
-        out = cut_out(out if out is not images else images.copy(), cutout, np.random.default_rng([seed, epoch, 3]))
-    return out
+class EpochImages:
+    """A run's training images for each epoch, each change drawn anew from (seed, epoch) alone, so a
+    resumed run sees what it would have: a random half mirrored left to right (flip), each image moved by
+    whole pixels, up to `shift` each way down and across, the uncovered border zero (Fashion-MNIST's
+    background; shift), a random square of side `cutout` blanked in each (cutout). The training set is
+    never changed.
+
+    Called once per epoch with the epoch; made for speed: the zero-padded images are made once per run
+    (their mirror image is a view of them), an epoch's images are gathered from them group by group
+    (mirrored or not, and each offset: at most 2·(2·shift + 1)² gathers whatever N is) into one of two
+    kept arrays in turn. Fresh arrays of the training set's size cost 1-5 s an epoch on this project's
+    virtual machines (188 MB for Fashion-MNIST; bench/epoch_copies.py), a quarter of fashion-best's epoch
+    on TensorFlow; in turn, because the Keras engine converts an epoch's inputs anew when they are another
+    array than the last epoch's."""
+
+    def __init__(self, images: np.ndarray, seed: int, *, flip: bool = False, shift: int = 0, cutout: int = 0):
+        self.images, self.seed, self.flip, self.shift, self.cutout = images, seed, flip, shift, cutout
+        pad = ((0, 0), (shift, shift), (shift, shift), (0, 0))
+        self.padded = np.pad(images, pad) if shift else images
+        self.buffers = []
+
+    def __call__(self, epoch: int) -> np.ndarray:
+        if not (self.flip or self.shift or self.cutout):
+            return self.images
+        if len(self.buffers) < 2:
+            self.buffers.append(np.empty_like(self.images))
+        out = self.buffers[epoch % len(self.buffers)]
+        n, h, w = self.images.shape[:3]
+        mirrored = flip_draws(n, self.seed, epoch) if self.flip else np.zeros(n, dtype=bool)
+        down, across = (np.random.default_rng([self.seed, epoch, 2]).integers(0, 2 * self.shift + 1, size=(2, n))
+                        if self.shift else np.zeros((2, n), dtype=int))
+        for flipped, source in ((False, self.padded), (True, self.padded[:, :, ::-1])):
+            for top in range(2 * self.shift + 1):
+                for left in range(2 * self.shift + 1):
+                    chosen = np.flatnonzero((mirrored == flipped) & (down == top) & (across == left))
+                    if len(chosen):
+                        out[chosen] = source[chosen, top:top + h, left:left + w]
+        if self.cutout:
+            cut_out(out, self.cutout, np.random.default_rng([self.seed, epoch, 3]))
+        return out
 
 
-def shifted(images: np.ndarray, shift: int, rng: np.random.Generator) -> np.ndarray:
-    """A copy with each image moved by whole pixels, drawn from [-shift, shift] down and across, the
-    uncovered border zero (Fashion-MNIST's background): a random crop of the zero-padded image,
-    made by offset rather than by image, so it takes (2·shift + 1)² slicings whatever N is."""
-    n, h, w = images.shape[:3]
-    padded = np.pad(images, ((0, 0), (shift, shift), (shift, shift), (0, 0)))
-    down, across = rng.integers(0, 2 * shift + 1, size=(2, n))
-    out = np.empty_like(images)
-    for top in range(2 * shift + 1):
-        for left in range(2 * shift + 1):
-            chosen = np.flatnonzero((down == top) & (across == left))
-            out[chosen] = padded[chosen, top:top + h, left:left + w]
-    return out
+def epoch_images(images: np.ndarray, seed: int, epoch: int, **changes) -> np.ndarray:
+    """One epoch's images as EpochImages makes them (a new object's kept array)."""
+    return EpochImages(images, seed, **changes)(epoch)
+
+
+def flip_draws(count: int, seed: int, epoch: int) -> np.ndarray:
+    """Which images an epoch mirrors: a random half, drawn from (seed, epoch)."""
+    return np.random.default_rng([seed, epoch, 1]).random(count) < 0.5
 
 
 def cut_out(images: np.ndarray, side: int, rng: np.random.Generator) -> np.ndarray:
@@ -102,12 +125,3 @@ def cut_out(images: np.ndarray, side: int, rng: np.random.Generator) -> np.ndarr
     in_cols = (np.arange(w) >= cols) & (np.arange(w) < cols + side)  # (N, W)
     images[in_rows[:, :, None] & in_cols[:, None, :]] = 0
     return images
-
-
-def mirror_half(images: np.ndarray, seed: int, epoch: int) -> np.ndarray:
-    """A copy of (N, H, W, C) images with a random half of them mirrored left to right, a new half each
-    epoch drawn from (seed, epoch): the fast recipes' augmentation, cheap enough to redo every epoch."""
-    chosen = np.random.default_rng([seed, epoch, 1]).random(len(images)) < 0.5
-    out = images.copy()
-    out[chosen] = images[chosen][:, :, ::-1]
-    return out

@@ -165,10 +165,9 @@ def epoch_inputs(recipe, splits, seed: int):
     """The recipe's per-epoch augmentation as a function of the epoch, or None."""
     if not (recipe.flip or recipe.shift or recipe.cutout):
         return None
-    from dualnet.augment import epoch_images
+    from dualnet.augment import EpochImages
 
-    return lambda epoch: epoch_images(splits.x_train, seed, epoch, flip=recipe.flip, shift=recipe.shift,
-                                      cutout=recipe.cutout)
+    return EpochImages(splits.x_train, seed, flip=recipe.flip, shift=recipe.shift, cutout=recipe.cutout)
 
 
 def train(engine, model, splits, run_dir, recipe, options, epochs, batch_size, done, history, stream):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from fractions import Fraction
 from typing import Callable
 
 
@@ -75,7 +76,8 @@ class Goal:
     time_share: float    # e.g. 1/20
 
     def describe(self) -> str:
-        return (f"{self.metric.replace('_', ' ')} >= {self.at_least:.1%} in <= 1/{round(1 / self.time_share)} "
+        share = Fraction(self.time_share).limit_denominator(100)  # 1/20, 2/3
+        return (f"{self.metric.replace('_', ' ')} >= {self.at_least:.1%} in <= {share} "
                 f"of {self.improves}'s time")
 
 
