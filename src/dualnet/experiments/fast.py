@@ -54,10 +54,13 @@ RECIPES = [
     # For accuracy: fashion_best (two normalised convolutions per resolution, 4x fashion-fast's
     # multiply-adds) on images shifted by up to 2 pixels and half of them mirrored, a new draw each epoch,
     # and each test image's class from it and its mirror image; fashion-fast's optimiser and schedule.
+    # Not yet at its goal (session 13, seed 0, TensorFlow in bfloat16 on the Intel Xeon): 40 epochs
+    # 94.84 % in 1,550 s, 48 epochs 94.70 % in 1,792 s (training accuracy 97.2 and 97.5 %: more epochs
+    # alone do not pay; results/ablation-fast-recipes-*, session 13).
     beyond("fashion-vgg", "fashion-best", "Fashion-MNIST at 95 % in two thirds of the notes' best's time",
            Goal("test_accuracy_flip_averaged", 0.95, improves="fashion-vgg", time_share=2 / 3),
            model=models.fashion_best, params=299_306, optimizer_args={"learning_rate": 0.003},
-           schedule=CosineSchedule(warmup=0.1), epochs=30, batch_size=128, validation_split=0.0, flip=True,
+           schedule=CosineSchedule(warmup=0.1), epochs=40, batch_size=128, validation_split=0.0, flip=True,
            shift=2, report=flip_averaged, precision="auto"),
     # The notes' network and batch; twice the step, each gradient cut to norm 1 (no jump back to the
     # plateau, as one 64-cell run took at epoch 20), the rate held 70 % of the run then a cosine to 0;
