@@ -95,7 +95,8 @@ class EpochImages:
         mirrored = flip_draws(n, self.seed, epoch) if self.flip else np.zeros(n, dtype=bool)
         down, across = (np.random.default_rng([self.seed, epoch, 2]).integers(0, 2 * self.shift + 1, size=(2, n))
                         if self.shift else np.zeros((2, n), dtype=int))
-        for flipped, source in ((False, self.padded), (True, self.padded[:, :, ::-1])):
+        sources = ((False, self.padded), (True, self.padded[:, :, ::-1])) if self.flip else ((False, self.padded),)
+        for flipped, source in sources:
             for top in range(2 * self.shift + 1):
                 for left in range(2 * self.shift + 1):
                     chosen = np.flatnonzero((mirrored == flipped) & (down == top) & (across == left))

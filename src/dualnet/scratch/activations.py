@@ -64,22 +64,29 @@ def softmax_backward(dy, y):
     return y * (dy - (dy * y).sum(axis=-1, keepdims=True))
 
 
+def sigmoid_slope(y, out):
+    np.multiply(y, y, out=out)
+    return np.subtract(y, out, out=out)  # y - y² = y·(1 - y)
+
+
+def tanh_slope(y, out):
+    np.multiply(y, y, out=out)
+    return np.subtract(1.0, out, out=out)  # 1 - y²
+
+
 def derivative(name):
     """f'(z) from y = f(z), written into `out`: derivative(name)(y, out). One or two passes over y
     where backward(ones, y) would make four arrays (a recurrent layer takes every step's at once)."""
-    def sigmoid_slope(y, out):
-        np.multiply(y, y, out=out)
-        return np.subtract(y, out, out=out)          # y - y² = y·(1 - y)
+    slopes = {"sigmoid": sigmoid_slope, "tanh": tanh_slope}
+    if name in slopes:
+        return slopes[name]
+    backward = get(name)[1]
 
-    def tanh_slope(y, out):
-        np.multiply(y, y, out=out)
-        return np.subtract(1.0, out, out=out)        # 1 - y²
-
-    def generic(y, out):
-        np.copyto(out, get(name)[1](np.ones_like(y), y))
+    def through_backward(y, out):
+        np.copyto(out, backward(np.ones_like(y), y))
         return out
 
-    return {"sigmoid": sigmoid_slope, "tanh": tanh_slope}.get(name or "linear", generic)
+    return through_backward
 
 
 ACTIVATIONS = {

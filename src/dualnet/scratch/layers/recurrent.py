@@ -134,6 +134,12 @@ class RecurrentLayer(Layer):
             factors[:blocks * self.units].reshape(blocks, 1, self.units), (blocks, n, self.units)))
         return scale, np.where(scale == 0.5, 0.5, 0.0).astype(scale.dtype)
 
+    def first_step(self, steps: int, truncate: int | None) -> int:
+        """The earliest step the backward pass reaches: 0, or the last `truncate` steps only (the
+        argument, else the layer's own setting)."""
+        truncate = truncate or self.truncate
+        return 0 if truncate is None else max(0, steps - truncate)
+
     def output_of(self, hs):
         return hs if self.return_sequences else hs[:, -1]
 
@@ -179,8 +185,7 @@ class SimpleRNN(RecurrentLayer):
         dz = np.zeros((steps,) + dh_out.shape[1:], dtype=dy.dtype)
         dh = np.zeros_like(dh_out[0])
         slope = activations.derivative(self.activation)(self.hs[1:], out=np.empty_like(dz))
-        truncate = truncate or self.truncate
-        first = 0 if truncate is None else max(0, steps - truncate)
+        first = self.first_step(steps, truncate)
         to_previous_step = self.recurrent_kernel if self.notes_gradient else self.recurrent_kernel.T
         for t in range(steps - 1, first - 1, -1):
             dh += dh_out[t]
@@ -262,8 +267,7 @@ class LSTM(RecurrentLayer):
         h_to_c *= self.ifgo[:, 3]                                      # dh/dc = o·tanh'(c)
         from_h = np.empty_like(dc)
         per_gate = np.empty_like(self.ifgo[0])
-        truncate = truncate or self.truncate
-        first = 0 if truncate is None else max(0, steps - truncate)
+        first = self.first_step(steps, truncate)
         dz = np.empty_like(self.ifgo)                                  # dL/d(pre-activation), gate-major
         dz[:first] = 0                                                 # steps before a truncation stay 0
         for t in range(steps - 1, first - 1, -1):
@@ -369,8 +373,7 @@ class GRU(RecurrentLayer):
         activations.derivative(self.recurrent_activation)(self.zrh[:, :2], out=slope[:, :2])
         activations.derivative(self.activation)(self.zrh[:, 2], out=slope[:, 2])
         per_gate = np.empty_like(self.zrh[0])
-        truncate = truncate or self.truncate
-        first = 0 if truncate is None else max(0, steps - truncate)
+        first = self.first_step(steps, truncate)
         dxw = np.empty_like(self.zrh)    # dL/d(x·W + b) per gate, gate-major
         drec = np.empty_like(self.zrh)   # dL/d(h·U (+ b')) per gate (reset_after=False: its h̃ part is for r·h)
         dxw[:first] = drec[:first] = 0   # steps before a truncation stay 0
