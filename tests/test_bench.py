@@ -218,3 +218,17 @@ def test_precision_auto_asks_about_the_backend_keras_runs_not_the_environment(mo
     monkeypatch.setenv("KERAS_BACKEND", "tensorflow")
     assert choose_precision(experiments.get("fashion-fast"), "keras", "auto") == ("float32", "auto: float32 (measured)")
     assert asked == ["jax"]
+
+
+def test_conv_parts_reports_each_convolution_and_the_reference(monkeypatch):
+    """bench/conv_parts.py on one tiny convolution: a row per convolution with its im2col matrix, under
+    a heading per thread count that names the reference sgemm's rate (speed itself is not checked)."""
+    conv_parts = bench_script("conv_parts")
+    monkeypatch.setattr(conv_parts, "SHAPES", [("tiny conv2d", 2, 6, 2, 3)])
+    monkeypatch.setattr(conv_parts, "reference_gflops", lambda repeats: 1.0)
+    lines = conv_parts.report([1], repeats=1)
+    assert any(line.startswith("## 1 thread(s): a 2,048³ sgemm runs at 1 GFLOP/s") for line in lines)
+    rows = [line for line in lines if line.startswith("| tiny conv2d |")]
+    assert len(rows) == 1
+    cells = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    assert len(cells) == 9 and cells[1] == "72 x 18 (0.0 MB)"  # 2 images x 6 x 6 windows, 3 x 3 x 2 each

@@ -1,0 +1,104 @@
+"""Where a scratch Conv2D's time goes, against what OpenBLAS reaches on a large product on this CPU.
+
+    python bench/conv_parts.py --threads 1 2 --out results/profile-scratch-conv-<date>-<cpu>.md
+
+For each convolution of fashion-fast (and two of fashion-vgg's), at the recipe's batch size:
+the forward pass (the im2col copy, the product), the backward pass (the kernel's gradient product, the
+input gradient), and each product's GFLOP/s beside a 2,048 x 2,048 x 2,048 sgemm's: how close the
+layer's products come to what the library can do at all, and how much is not a product.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+from pathlib import Path
+
+import dualnet  # noqa: F401  (before NumPy: it chooses OpenBLAS's kernels, see dualnet/blas.py)
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from dualnet.blas import kernels_in_use
+from dualnet.machine import cpu_model, vector_extensions
+from dualnet.scratch.layers.conv import Conv2D
+
+# (name, batch, input side, input channels, filters): 3 x 3 kernels, "same" padding
+SHAPES = [("fashion-fast conv2d", 128, 28, 1, 32), ("fashion-fast conv2d_1", 128, 14, 32, 64),
+          ("fashion-fast conv2d_2", 128, 7, 64, 128), ("fashion-vgg conv2d_1", 32, 28, 32, 64),
+          ("fashion-vgg conv2d_2", 32, 14, 64, 128)]
+
+
+def best_ms(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times) * 1e3
+
+
+def reference_gflops(repeats: int) -> float:
+    a = np.random.default_rng(0).standard_normal((2048, 2048)).astype(np.float32)
+    return 2 * 2048 ** 3 / best_ms(lambda: a @ a, repeats) / 1e6
+
+
+def measure(name, batch, side, channels, filters, repeats) -> dict:
+    rng = np.random.default_rng(0)
+    layer = Conv2D(filters, 3, padding="same", name=name.split()[-1])
+    layer.build((side, side, channels), rng)
+    x = rng.standard_normal((batch, side, side, channels)).astype(np.float32)
+    dz = rng.standard_normal(layer.linear_forward(x).shape).astype(np.float32)
+    cols, kernel, dz2 = layer.cols, layer.kernel.reshape(-1, filters), dz.reshape(-1, filters)
+    flop = 2 * cols.shape[0] * cols.shape[1] * filters / 1e9  # one of the three products, in GFLOP
+    forward, product = best_ms(lambda: layer.linear_forward(x), repeats), best_ms(lambda: cols @ kernel, repeats)
+    layer.input_gradient = False
+    kernel_gradient = best_ms(lambda: layer.linear_backward(dz), repeats)
+    layer.input_gradient = True
+    backward = best_ms(lambda: layer.linear_backward(dz), repeats)
+    return {"name": name, "cols": cols.shape, "cols_mb": cols.nbytes / 1e6, "forward": forward, "product": product,
+            "kernel_gradient": kernel_gradient, "backward": backward, "gflop": flop,
+            "weights_only": best_ms(lambda: dz2.T @ cols, repeats)}
+
+
+def report(threads_list, repeats) -> list[str]:
+    lines = [f"# The scratch Conv2D's parts against OpenBLAS's best ({date.today()})", "",
+             f"Command: `python bench/conv_parts.py --threads {' '.join(map(str, threads_list))}`", "",
+             f"Machine: {cpu_model()} ({', '.join(vector_extensions())}); OpenBLAS kernels {kernels_in_use()}.", "",
+             "Best of the repeats, ms. `product` is the forward product alone (cols @ kernel); the forward pass "
+             "adds the padding, the im2col copy and the bias. The backward pass: the kernel's gradient "
+             "(and the bias's), then the input gradient (nine products, one per kernel position, each added "
+             "into its shifted slice). GFLOP/s of a product against a 2,048³ sgemm on as many threads.", ""]
+    for threads in threads_list:
+        with threadpool_limits(threads):
+            peak = reference_gflops(repeats)
+            lines += [f"## {threads} thread(s): a 2,048³ sgemm runs at {peak:.0f} GFLOP/s", "",
+                      "| convolution | im2col matrix | forward ms | of it the product | product GFLOP/s (share of the sgemm's) "
+                      "| backward ms | of it the kernel's gradient | the input gradient | its GFLOP/s |",
+                      "|---|---|---|---|---|---|---|---|---|"]
+            for shape in SHAPES:
+                m = measure(*shape, repeats)
+                rate = m["gflop"] / m["product"] * 1e3
+                input_part = m["backward"] - m["kernel_gradient"]
+                lines.append(
+                    f"| {m['name']} | {m['cols'][0]:,} x {m['cols'][1]} ({m['cols_mb']:.1f} MB) | {m['forward']:.2f} "
+                    f"| {m['product']:.2f} | {rate:.0f} ({rate / peak:.0%}) | {m['backward']:.2f} | {m['kernel_gradient']:.2f} "
+                    f"| {input_part:.2f} | {m['gflop'] / input_part * 1e3:.0f} |")
+            lines.append("")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--out", type=Path, help="write the markdown here as well")
+    args = parser.parse_args()
+    text = "\n".join(report(args.threads, args.repeats)) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
