@@ -11,17 +11,17 @@ layer's products come to what the library can do at all, and how much is not a p
 from __future__ import annotations
 
 import argparse
-import time
+import timeit
 from datetime import date
 from pathlib import Path
 
 import dualnet  # noqa: F401  (before NumPy: it chooses OpenBLAS's kernels, see dualnet/blas.py)
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from dualnet.blas import kernels_in_use
 from dualnet.machine import cpu_model, vector_extensions
 from dualnet.scratch.layers.conv import Conv2D
+from dualnet.scratch.threads import blas_threads
 
 # (name, batch, input side, input channels, filters): 3 x 3 kernels, "same" padding
 SHAPES = [("fashion-fast conv2d", 128, 28, 1, 32), ("fashion-fast conv2d_1", 128, 14, 32, 64),
@@ -30,12 +30,7 @@ SHAPES = [("fashion-fast conv2d", 128, 28, 1, 32), ("fashion-fast conv2d_1", 128
 
 
 def best_ms(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return min(times) * 1e3
+    return min(timeit.repeat(fn, number=1, repeat=repeats)) * 1e3
 
 
 def reference_gflops(repeats: int) -> float:
@@ -49,7 +44,7 @@ def measure(name, batch, side, channels, filters, repeats) -> dict:
     layer.build((side, side, channels), rng)
     x = rng.standard_normal((batch, side, side, channels)).astype(np.float32)
     dz = rng.standard_normal(layer.linear_forward(x).shape).astype(np.float32)
-    cols, kernel, dz2 = layer.cols, layer.kernel.reshape(-1, filters), dz.reshape(-1, filters)
+    cols, kernel = layer.cols, layer.kernel.reshape(-1, filters)
     flop = 2 * cols.shape[0] * cols.shape[1] * filters / 1e9  # one of the three products, in GFLOP
     forward, product = best_ms(lambda: layer.linear_forward(x), repeats), best_ms(lambda: cols @ kernel, repeats)
     layer.input_gradient = False
@@ -57,20 +52,19 @@ def measure(name, batch, side, channels, filters, repeats) -> dict:
     layer.input_gradient = True
     backward = best_ms(lambda: layer.linear_backward(dz), repeats)
     return {"name": name, "cols": cols.shape, "cols_mb": cols.nbytes / 1e6, "forward": forward, "product": product,
-            "kernel_gradient": kernel_gradient, "backward": backward, "gflop": flop,
-            "weights_only": best_ms(lambda: dz2.T @ cols, repeats)}
+            "kernel_gradient": kernel_gradient, "backward": backward, "gflop": flop}
 
 
 def report(threads_list, repeats) -> list[str]:
     lines = [f"# The scratch Conv2D's parts against OpenBLAS's best ({date.today()})", "",
-             f"Command: `python bench/conv_parts.py --threads {' '.join(map(str, threads_list))}`", "",
+             f"Command: `python bench/conv_parts.py --threads {' '.join(map(str, threads_list))} --repeats {repeats}`", "",
              f"Machine: {cpu_model()} ({', '.join(vector_extensions())}); OpenBLAS kernels {kernels_in_use()}.", "",
              "Best of the repeats, ms. `product` is the forward product alone (cols @ kernel); the forward pass "
              "adds the padding, the im2col copy and the bias. The backward pass: the kernel's gradient "
              "(and the bias's), then the input gradient (nine products, one per kernel position, each added "
              "into its shifted slice). GFLOP/s of a product against a 2,048³ sgemm on as many threads.", ""]
     for threads in threads_list:
-        with threadpool_limits(threads):
+        with blas_threads(threads):
             peak = reference_gflops(repeats)
             lines += [f"## {threads} thread(s): a 2,048³ sgemm runs at {peak:.0f} GFLOP/s", "",
                       "| convolution | im2col matrix | forward ms | of it the product | product GFLOP/s (share of the sgemm's) "
