@@ -7,14 +7,18 @@ exploration behind the fast recipes.
 
 A variant is batch:learning_rate:epochs:warmup (a negative warm-up means no schedule), or key=value
 pairs joined by commas: batch, lr, opt (an optimizer's class name, with momentum and nesterov), epochs, warmup, hold (the share at the peak before the cosine), alpha,
-clipnorm (each gradient tensor's norm cut to at most this), model (a function of dualnet.models),
+clipnorm (each gradient tensor's norm cut to at most this), wd (Keras's decoupled weight decay: each
+step every weight loses this share of itself times the learning rate), model (a function of dualnet.models),
 dropout, hidden, last_pool and pool_first (arguments of the model function: fashion_fast's dropout
 rate, the width of a hidden layer before its classifier, its last pooling's padding, 1 to pool before
 normalising), ema (weight averaging
 with this momentum: Keras's use_ema and ema_momentum),
 split (the validation share), smoothing (label smoothing, with one-hot labels and categorical
 cross-entropy), flip (1: a random half of the training
-images mirrored each epoch), tta (1: test-time flip). The Keras backend is $KERAS_BACKEND's.
+images mirrored each epoch), shift (each image moved by up to this many pixels each epoch), cutout (a
+random square of this side blanked in each image each epoch), tta (1: test-time flip). The Keras backend
+is $KERAS_BACKEND's; the precision is the recipe's (auto: bfloat16 where `dualnet bench` measured it
+faster on this kind of CPU).
 
 Accuracy figures only: when the machine is shared, the seconds are not a speed measurement (that is
 `dualnet bench`'s job)."""
@@ -24,12 +28,13 @@ import os
 import sys
 
 from dualnet import experiments, models
+from dualnet.api import choose_precision
 from dualnet.experiments.recipe import CosineSchedule
 from dualnet.runner import RunOptions, run
 
 
 KEYS = {"batch", "lr", "opt", "momentum", "nesterov", "epochs", "warmup", "hold", "alpha", "clipnorm", "model",
-        "dropout", "hidden", "last_pool", "pool_first", "ema", "split", "smoothing", "flip", "tta"}
+        "dropout", "hidden", "last_pool", "pool_first", "ema", "split", "smoothing", "flip", "shift", "cutout", "tta", "wd"}
 
 
 def parse(variant: str) -> dict:
@@ -54,7 +59,8 @@ def vary(recipe, spec: dict):
         changes["optimizer"] = spec["opt"]
         changes["optimizer_args"] = {k: (bool(int(spec[k])) if k == "nesterov" else float(spec[k]))
                                      for k in ("momentum", "nesterov") if k in spec}
-    for key, argument in (("clipnorm", "clipnorm"), ("lr", "learning_rate"), ("ema", "ema_momentum")):
+    for key, argument in (("clipnorm", "clipnorm"), ("lr", "learning_rate"), ("ema", "ema_momentum"),
+                          ("wd", "weight_decay")):
         if key in spec:  # on top of opt's arguments
             changes["optimizer_args"] = {**changes.get("optimizer_args", recipe.optimizer_args),
                                          argument: float(spec[key])}
@@ -80,6 +86,9 @@ def vary(recipe, spec: dict):
         changes["loss"] = "categorical_crossentropy"
     if "flip" in spec:
         changes["flip"] = bool(int(spec["flip"]))
+    for key in ("shift", "cutout"):
+        if key in spec:
+            changes[key] = int(spec[key])
     if spec.get("tta") == "1":
         from dualnet.experiments.fast import flip_averaged
 
@@ -100,8 +109,11 @@ def main(base: str, engine: str, variants: list[str], seeds=(0,)) -> None:
     recipe = experiments.get(base)
     for variant, seed in ((v, s) for v in variants for s in seeds):
         tried = vary(recipe, parse(variant))
+        measured = recipe if tried.model is recipe.model else tried  # the benchmark measured the base's model
+        precision, _ = choose_precision(measured, engine, tried.precision)
+        options = RunOptions(engine=engine, seed=seed, out="runs/variants", inside=False, precision=precision)
         with open(os.devnull, "w") as quiet:
-            result = run(tried, RunOptions(engine=engine, seed=seed, out="runs/variants", inside=False), stream=quiet)
+            result = run(tried, options, stream=quiet)
         figure = (recipe.reported or recipe.goal).metric if (recipe.reported or recipe.goal) else "test_loss"
         extra = {k: round(v, 4) for k, v in result.metrics.items() if k.startswith("test_") and k != figure}
         last = {key: round(values[-1], 5) for key, values in result.history.items()}

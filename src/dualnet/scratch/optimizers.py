@@ -73,7 +73,8 @@ AVERAGE = "average"  # the key of a weight's moving average in a saved state
 
 
 class Optimizer:
-    def __init__(self, learning_rate, clipnorm=None, use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None):
+    def __init__(self, learning_rate, clipnorm=None, weight_decay=None, use_ema=False, ema_momentum=0.99,
+                 ema_overwrite_frequency=None):
         if isinstance(learning_rate, dict):  # a schedule saved by get_config
             learning_rate = getattr(schedules, learning_rate["class_name"])(**learning_rate["config"])
         self.schedule = learning_rate if callable(learning_rate) else None
@@ -81,6 +82,11 @@ class Optimizer:
         self.iterations = 0
         self.state: list[dict] = []
         self.clipnorm = None if clipnorm is None else float(clipnorm)
+        # Keras's decoupled weight decay: before each update, every trained weight loses weight_decay times
+        # the step's learning rate of itself, whatever the gradient (AdamW's rule, for every optimizer).
+        if weight_decay is not None and not float(weight_decay) >= 0.0:
+            raise ValueError(f"weight_decay must be a number >= 0 or None, received {weight_decay!r}")
+        self.weight_decay = None if weight_decay is None else float(weight_decay)
         # Keras's weight averaging: an exponential moving average of each weight after every step, copied
         # into the model when fit() ends (finalize_variable_values) or every ema_overwrite_frequency steps.
         if not 0.0 <= float(ema_momentum) <= 1.0:
@@ -103,6 +109,8 @@ class Optimizer:
         if not self.state:
             self.state = [self.new_state(w) for w in weights]
         squares = squares or [None] * len(grads)
+        if self.weight_decay:
+            self.decay(weights)
         for w, g, s, g2 in zip(weights, grads, self.state, squares):
             g = g.astype(w.dtype, copy=False)
             factor = clip_factor(g, self.clipnorm, g2) if self.clipnorm else None
@@ -120,6 +128,14 @@ class Optimizer:
         if self.use_ema:
             self.track_averages(weights)
         self.iterations += 1
+
+    def decay(self, weights) -> None:
+        """Each weight shrunk by weight_decay x the learning rate, after the gradients are clipped and before
+        the rule's step, in Keras's order."""
+        for w in weights:
+            shrink = w * w.dtype.type(self.weight_decay)
+            shrink *= w.dtype.type(self.learning_rate)
+            w -= shrink
 
     def track_averages(self, weights) -> None:
         """After the step: average = momentum * average + (1 - momentum) * weight; the first step's average
@@ -168,9 +184,10 @@ class Optimizer:
         rate = ({"class_name": type(self.schedule).__name__, "config": self.schedule.get_config()}
                 if self.schedule else self.fixed_learning_rate)
         clip = {} if self.clipnorm is None else {"clipnorm": self.clipnorm}
+        decay = {} if self.weight_decay is None else {"weight_decay": self.weight_decay}
         ema = ({"use_ema": True, "ema_momentum": self.ema_momentum,
                 "ema_overwrite_frequency": self.ema_overwrite_frequency} if self.use_ema else {})
-        return {"name": type(self).__name__, "learning_rate": rate, **clip, **ema}
+        return {"name": type(self).__name__, "learning_rate": rate, **clip, **decay, **ema}
 
 
 class SGD(Optimizer):
