@@ -1,17 +1,24 @@
 """Where a scratch Conv2D's time goes, against what OpenBLAS reaches on a large product on this CPU.
 
     python bench/conv_parts.py --threads 1 2 --out results/profile-scratch-conv-<date>-<cpu>.md
+    python bench/conv_parts.py --split --rounds 3 --out results/profile-scratch-conv-split-<date>-<cpu>.md
 
 For each convolution of fashion-fast (and two of fashion-vgg's), at the recipe's batch size:
 the forward pass (the im2col copy, the product), the backward pass (the kernel's gradient product, the
 input gradient), and each product's GFLOP/s beside a 2,048 x 2,048 x 2,048 sgemm's: how close the
 layer's products come to what the library can do at all, and how much is not a product.
+
+--split instead times the input gradient three ways, alternating in rounds in one process: the engine's
+(nine products on BLAS's threads, each added into its shifted slice by NumPy on one thread); each addition
+split in two batch halves over two Python threads (NumPy lets go of the GIL while it adds); and each batch
+half's products and additions in a thread of its own with BLAS at one thread.
 """
 
 from __future__ import annotations
 
 import argparse
 import timeit
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +33,7 @@ from dualnet.scratch.threads import blas_threads
 # (name, batch, input side, input channels, filters): 3 x 3 kernels, "same" padding
 SHAPES = [("fashion-fast conv2d", 128, 28, 1, 32), ("fashion-fast conv2d_1", 128, 14, 32, 64),
           ("fashion-fast conv2d_2", 128, 7, 64, 128), ("fashion-vgg conv2d_1", 32, 28, 32, 64),
-          ("fashion-vgg conv2d_2", 32, 14, 64, 128)]
+          ("fashion-vgg conv2d_2", 32, 14, 64, 128), ("fashion-best conv2d_1", 128, 28, 32, 32)]
 
 
 def best_ms(fn, repeats: int) -> float:
@@ -82,13 +89,92 @@ def report(threads_list, repeats) -> list[str]:
     return lines
 
 
+def shifted_slices(layer, dx, rows, n_out):
+    """For each kernel position (i, j): its weights and the slice of the padded dx, images `rows`, that its
+    windows came from (stride 1)."""
+    (kh, kw), (oh, ow) = layer.kernel_size, n_out
+    return [(layer.kernel[i, j], dx[rows, i:i + oh, j:j + ow, :]) for i in range(kh) for j in range(kw)]
+
+
+def input_gradient_serial(layer, dz, pool=None):
+    """The engine's way (Conv2D.linear_backward's input gradient, without the final crop)."""
+    dx = np.zeros(layer.padded_shape, dtype=dz.dtype)
+    dz2 = dz.reshape(-1, layer.filters)
+    for weights, target in shifted_slices(layer, dx, slice(None), dz.shape[1:3]):
+        target += (dz2 @ weights.T).reshape(target.shape)
+    return dx
+
+
+def input_gradient_split_additions(layer, dz, pool):
+    """Each product on BLAS's threads, its addition in two batch halves on two Python threads."""
+    dx = np.zeros(layer.padded_shape, dtype=dz.dtype)
+    dz2, half = dz.reshape(-1, layer.filters), len(dz) // 2
+    halves = [shifted_slices(layer, dx, part, dz.shape[1:3]) for part in (slice(None, half), slice(half, None))]
+    for (weights, first), (_, second) in zip(*halves):
+        product = (dz2 @ weights.T).reshape(dz.shape[:3] + (-1,))
+        pending = pool.submit(np.add, first, product[:half], out=first)
+        np.add(second, product[half:], out=second)
+        pending.result()
+    return dx
+
+
+def input_gradient_split_batch(layer, dz, pool):
+    """Each batch half's nine products and additions in a Python thread of its own, BLAS at one thread."""
+    dx = np.zeros(layer.padded_shape, dtype=dz.dtype)
+    half = len(dz) // 2
+
+    def part(rows):
+        dz_part = dz[rows].reshape(-1, layer.filters)
+        for weights, target in shifted_slices(layer, dx, rows, dz.shape[1:3]):
+            target += (dz_part @ weights.T).reshape(target.shape)
+
+    with blas_threads(1):
+        pending = pool.submit(part, slice(None, half))
+        part(slice(half, None))
+        pending.result()
+    return dx
+
+
+SPLIT_WAYS = {"engine's": input_gradient_serial, "additions split": input_gradient_split_additions,
+              "batch split": input_gradient_split_batch}
+
+
+def split_report(rounds: int, repeats: int) -> list[str]:
+    lines = [f"# The scratch Conv2D's input gradient over two Python threads ({date.today()})", "",
+             f"Command: `python bench/conv_parts.py --split --rounds {rounds} --repeats {repeats}`", "",
+             f"Machine: {cpu_model()} ({', '.join(vector_extensions())}); OpenBLAS kernels {kernels_in_use()}; "
+             "BLAS on its own thread count except where a way says otherwise.", "",
+             f"Best ms of {rounds} rounds (each the best of {repeats} calls), the ways alternating within a round; "
+             "ratio: the engine's time over the way's (above 1: faster than the engine).", "",
+             "| convolution | " + " | ".join(f"{way} ms" for way in SPLIT_WAYS) + " | additions split ratio "
+             "| batch split ratio |", "|---" * (len(SPLIT_WAYS) + 3) + "|"]
+    with ThreadPoolExecutor(1) as pool:
+        for name, batch, side, channels, filters in SHAPES:
+            rng = np.random.default_rng(0)
+            layer = Conv2D(filters, 3, padding="same", name=name.split()[-1])
+            layer.build((side, side, channels), rng)
+            dz = rng.standard_normal(layer.linear_forward(
+                rng.standard_normal((batch, side, side, channels)).astype(np.float32)).shape).astype(np.float32)
+            best = {way: float("inf") for way in SPLIT_WAYS}
+            for _ in range(rounds):
+                for way, compute in SPLIT_WAYS.items():
+                    best[way] = min(best[way], best_ms(lambda: compute(layer, dz, pool), repeats))
+            engine = best["engine's"]
+            lines.append(f"| {name} | " + " | ".join(f"{ms:.2f}" for ms in best.values()) +
+                         f" | {engine / best['additions split']:.2f} | {engine / best['batch split']:.2f} |")
+    return lines + [""]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--split", action="store_true", help="the input gradient over two Python threads instead")
+    parser.add_argument("--rounds", type=int, default=3, help="with --split: rounds of the ways in turn")
     parser.add_argument("--out", type=Path, help="write the markdown here as well")
     args = parser.parse_args()
-    text = "\n".join(report(args.threads, args.repeats)) + "\n"
+    lines = split_report(args.rounds, args.repeats) if args.split else report(args.threads, args.repeats)
+    text = "\n".join(lines) + "\n"
     print(text)
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -11,14 +11,14 @@ clipnorm (each gradient tensor's norm cut to at most this), wd (Keras's decouple
 step every weight loses this share of itself times the learning rate), model (a function of dualnet.models),
 dropout, hidden, last_pool and pool_first (arguments of the model function: fashion_fast's dropout
 rate, the width of a hidden layer before its classifier, its last pooling's padding, 1 to pool before
-normalising), ema (weight averaging
+normalising), widths (fashion_best's filters per resolution, e.g. 40/80/160), ema (weight averaging
 with this momentum: Keras's use_ema and ema_momentum),
 split (the validation share), smoothing (label smoothing, with one-hot labels and categorical
 cross-entropy), flip (1: a random half of the training
 images mirrored each epoch), shift (each image moved by up to this many pixels each epoch), cutout (a
-random square of this side blanked in each image each epoch), tta (1: test-time flip). The Keras backend
-is $KERAS_BACKEND's; the precision is the recipe's (auto: bfloat16 where `dualnet bench` measured it
-faster on this kind of CPU).
+random square of this side blanked in each image each epoch), tta (1: test-time flip), precision
+(float32, mixed_bfloat16 or auto; default: the recipe's, where auto is bfloat16 if `dualnet bench`
+measured the recipe's own network faster in it on this kind of CPU). The Keras backend is $KERAS_BACKEND's.
 
 Accuracy figures only: when the machine is shared, the seconds are not a speed measurement (that is
 `dualnet bench`'s job)."""
@@ -34,7 +34,7 @@ from dualnet.runner import RunOptions, run
 
 
 KEYS = {"batch", "lr", "opt", "momentum", "nesterov", "epochs", "warmup", "hold", "alpha", "clipnorm", "model",
-        "dropout", "hidden", "last_pool", "pool_first", "ema", "split", "smoothing", "flip", "shift", "cutout", "tta", "wd"}
+        "dropout", "hidden", "last_pool", "pool_first", "ema", "split", "smoothing", "flip", "shift", "cutout", "tta", "wd", "widths", "precision"}
 
 
 def parse(variant: str) -> dict:
@@ -74,7 +74,8 @@ def vary(recipe, spec: dict):
     if "model" in spec:
         changes["model"] = getattr(models, spec["model"])
         changes["params"] = None
-    casts = (("dropout", float), ("hidden", int), ("last_pool", str), ("pool_first", lambda v: bool(int(v))))
+    casts = (("dropout", float), ("hidden", int), ("last_pool", str), ("pool_first", lambda v: bool(int(v))),
+             ("widths", lambda v: tuple(int(w) for w in v.split("/"))))
     model_args = {key: cast(spec[key]) for key, cast in casts if key in spec}
     if model_args:
         changes["model"] = with_arguments(changes.get("model", recipe.model), **model_args)
@@ -86,6 +87,8 @@ def vary(recipe, spec: dict):
         changes["loss"] = "categorical_crossentropy"
     if "flip" in spec:
         changes["flip"] = bool(int(spec["flip"]))
+    if "precision" in spec:  # float32, mixed_bfloat16 or auto
+        changes["precision"] = spec["precision"]
     for key in ("shift", "cutout"):
         if key in spec:
             changes[key] = int(spec[key])

@@ -4,6 +4,7 @@ the benchmark, never by a test.)"""
 import json
 import sys
 
+import numpy as np
 import pytest
 
 from dualnet import experiments
@@ -232,3 +233,22 @@ def test_conv_parts_reports_each_convolution_and_the_reference(monkeypatch):
     assert len(rows) == 1
     cells = [cell.strip() for cell in rows[0].strip("|").split("|")]
     assert len(cells) == 9 and cells[1] == "72 x 18 (0.0 MB)"  # 2 images x 6 x 6 windows, 3 x 3 x 2 each
+
+
+def test_conv_parts_split_ways_give_the_layers_own_input_gradient(monkeypatch):
+    """bench/conv_parts.py --split: each way of splitting the input gradient over two threads computes the
+    layer's own input gradient (else its timings compare different work), and the report has a row a
+    convolution with each way's time."""
+    conv_parts = bench_script("conv_parts")
+    rng = np.random.default_rng(3)
+    layer = conv_parts.Conv2D(4, 3, padding="same")
+    layer.build((6, 6, 2), rng)
+    dz = rng.standard_normal(layer.linear_forward(rng.standard_normal((5, 6, 6, 2)).astype(np.float32)).shape)
+    expected = layer.linear_backward(dz.astype(np.float32))
+    with conv_parts.ThreadPoolExecutor(1) as pool:
+        for way, compute in conv_parts.SPLIT_WAYS.items():
+            got = compute(layer, dz.astype(np.float32), pool)[:, 1:7, 1:7, :]  # "same" pads one pixel each side
+            np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5, err_msg=way)
+    monkeypatch.setattr(conv_parts, "SHAPES", [("tiny conv2d", 2, 6, 2, 3)])
+    rows = [line for line in conv_parts.split_report(rounds=1, repeats=1) if line.startswith("| tiny conv2d |")]
+    assert len(rows) == 1 and len(rows[0].strip("|").split("|")) == 6
