@@ -45,12 +45,18 @@ def reference_gflops(repeats: int) -> float:
     return 2 * 2048 ** 3 / best_ms(lambda: a @ a, repeats) / 1e6
 
 
-def measure(name, batch, side, channels, filters, repeats) -> dict:
+def layer_and_gradient(name, batch, side, channels, filters):
+    """The convolution built, a random batch through it, and a random gradient of its output."""
     rng = np.random.default_rng(0)
     layer = Conv2D(filters, 3, padding="same", name=name.split()[-1])
     layer.build((side, side, channels), rng)
     x = rng.standard_normal((batch, side, side, channels)).astype(np.float32)
     dz = rng.standard_normal(layer.linear_forward(x).shape).astype(np.float32)
+    return layer, x, dz
+
+
+def measure(name, batch, side, channels, filters, repeats) -> dict:
+    layer, x, dz = layer_and_gradient(name, batch, side, channels, filters)
     cols, kernel = layer.cols, layer.kernel.reshape(-1, filters)
     flop = 2 * cols.shape[0] * cols.shape[1] * filters / 1e9  # one of the three products, in GFLOP
     forward, product = best_ms(lambda: layer.linear_forward(x), repeats), best_ms(lambda: cols @ kernel, repeats)
@@ -149,12 +155,9 @@ def split_report(rounds: int, repeats: int) -> list[str]:
              "| convolution | " + " | ".join(f"{way} ms" for way in SPLIT_WAYS) + " | additions split ratio "
              "| batch split ratio |", "|---" * (len(SPLIT_WAYS) + 3) + "|"]
     with ThreadPoolExecutor(1) as pool:
-        for name, batch, side, channels, filters in SHAPES:
-            rng = np.random.default_rng(0)
-            layer = Conv2D(filters, 3, padding="same", name=name.split()[-1])
-            layer.build((side, side, channels), rng)
-            dz = rng.standard_normal(layer.linear_forward(
-                rng.standard_normal((batch, side, side, channels)).astype(np.float32)).shape).astype(np.float32)
+        for shape in SHAPES:
+            name = shape[0]
+            layer, _, dz = layer_and_gradient(*shape)
             best = {way: float("inf") for way in SPLIT_WAYS}
             for _ in range(rounds):
                 for way, compute in SPLIT_WAYS.items():

@@ -67,3 +67,23 @@ def assert_close(ours, theirs, what: str, rtol: float = 1e-5):
     scale = max(np.abs(theirs).max(), 1e-6)
     worst = np.abs(ours - theirs).max() / scale
     assert worst <= rtol, f"{what}: differs from Keras by {worst:.2e} of its scale (tolerance {rtol:.0e})"
+
+
+def keras_optimizer_steps(name, kwargs, weights, gradients):
+    """The weights after Keras's optimizer `name`(**kwargs) has applied each step's gradients, in float64."""
+    variables = [keras.Variable(w.copy(), dtype="float64") for w in weights]
+    optimizer = getattr(keras.optimizers, name)(**kwargs)
+    for step in gradients:
+        optimizer.apply([keras.ops.convert_to_tensor(g, dtype="float64") for g in step], variables)
+    return [np.asarray(v.numpy()) for v in variables]
+
+
+def scratch_optimizer_steps(name, kwargs, weights, gradients):
+    """The same by the scratch engine's optimizer of that name."""
+    from dualnet.scratch import optimizers
+
+    ours = [w.copy() for w in weights]
+    optimizer = getattr(optimizers, name)(**kwargs)
+    for step in gradients:
+        optimizer.apply(ours, [g.copy() for g in step])
+    return ours

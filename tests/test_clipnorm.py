@@ -5,27 +5,12 @@ tolerance of 1e-4 of the largest step (a missing or wrong clip changes a step by
 
 import numpy as np
 import pytest
-from keras_reference import keras
+from keras_reference import keras_optimizer_steps as keras_steps
+from keras_reference import scratch_optimizer_steps as scratch_steps
 
 from dualnet.scratch import optimizers
 
 RNG = np.random.default_rng(11)
-
-
-def keras_steps(name, kwargs, weights, gradients):
-    variables = [keras.Variable(w.copy(), dtype="float64") for w in weights]
-    optimizer = getattr(keras.optimizers, name)(**kwargs)
-    for step in gradients:
-        optimizer.apply([keras.ops.convert_to_tensor(g, dtype="float64") for g in step], variables)
-    return [np.asarray(v.numpy()) for v in variables]
-
-
-def scratch_steps(name, kwargs, weights, gradients):
-    ours = [w.copy() for w in weights]
-    optimizer = getattr(optimizers, name)(**kwargs)
-    for step in gradients:
-        optimizer.apply(ours, [g.copy() for g in step])
-    return ours
 
 
 @pytest.mark.parametrize("name, kwargs", [("Adam", {"learning_rate": 2 ** -6}),

@@ -5,26 +5,11 @@ largest change, where a missing decay changes each step by wd x lr x the weight,
 
 import numpy as np
 import pytest
-from keras_reference import keras
+from keras_reference import keras, keras_optimizer_steps, scratch_optimizer_steps
 
 from dualnet.scratch import optimizers
 
 RNG = np.random.default_rng(5)
-
-
-def steps(library, name, kwargs, weights, gradients):
-    """The weights after the gradients' steps, by Keras's optimizer (keras) or the scratch engine's."""
-    if library is keras:
-        variables = [keras.Variable(w.copy(), dtype="float64") for w in weights]
-        optimizer = getattr(keras.optimizers, name)(**kwargs)
-        for step in gradients:
-            optimizer.apply([keras.ops.convert_to_tensor(g, dtype="float64") for g in step], variables)
-        return [np.asarray(v.numpy()) for v in variables]
-    ours = [w.copy() for w in weights]
-    optimizer = getattr(optimizers, name)(**kwargs)
-    for step in gradients:
-        optimizer.apply(ours, [g.copy() for g in step])
-    return ours
 
 
 def schedule(library):
@@ -38,9 +23,11 @@ def schedule(library):
 def test_weight_decay_updates_as_keras_does(name, kwargs):
     weights = [RNG.normal(size=(4, 3)) * 3, RNG.normal(size=(3,))]
     gradients = [[RNG.normal(size=(4, 3)), RNG.normal(size=(3,))] for _ in range(4)]
+
     def run(library, **decay):
         arguments = {**kwargs, "learning_rate": schedule(library), "clipnorm": 1.0, **decay}
-        return steps(library, name, arguments, weights, gradients)
+        steps = keras_optimizer_steps if library is keras else scratch_optimizer_steps
+        return steps(name, arguments, weights, gradients)
 
     expected, got, plain = run(keras, weight_decay=0.5), run(optimizers, weight_decay=0.5), run(optimizers)
     for before, e, g, p in zip(weights, expected, got, plain):

@@ -130,8 +130,8 @@ class Optimizer:
         self.iterations += 1
 
     def decay(self, weights) -> None:
-        """Each weight shrunk by weight_decay x the learning rate, after the gradients are clipped and before
-        the rule's step, in Keras's order."""
+        """Each weight shrunk by weight_decay x the learning rate, before the rule's step, as Keras does (Keras
+        clips first; the clip reads only the gradients, so that order changes nothing)."""
         for w in weights:
             shrink = w * w.dtype.type(self.weight_decay)
             shrink *= w.dtype.type(self.learning_rate)
