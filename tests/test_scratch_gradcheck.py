@@ -93,9 +93,11 @@ def test_checker_catches_a_wrong_derivative(monkeypatch):
     assert max(check_layer(layer, RNG.standard_normal((2, 4))).values()) > 1e-2
 
 
-def test_truncated_bptt_keeps_only_the_last_steps():
+@pytest.mark.parametrize("layer", [S.SimpleRNN, S.LSTM, S.GRU, lambda units: S.GRU(units, reset_after=False)],
+                         ids=["simplernn", "lstm", "gru", "gru-reset-before"])
+def test_truncated_bptt_keeps_only_the_last_steps(layer):
     """Truncated to k steps, the gradient reaching the inputs of earlier steps is zero, the last k match."""
-    layer = built(S.SimpleRNN(4, return_sequences=False), (8, 3))
+    layer = built(layer(4), (8, 3))
     x = RNG.standard_normal((2, 8, 3)).astype(np.float32)
     upstream = RNG.standard_normal((2, 4)).astype(np.float32)
     layer(x)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dualnet.scratch.layers.base import ActivatedLayer
+from dualnet.scratch.layers.base import ActivatedLayer, column_sums
 
 
 def pair(value) -> tuple[int, int]:
@@ -88,7 +88,7 @@ class Conv2D(ActivatedLayer):
     def linear_backward(self, dz):
         dz2 = dz.reshape(-1, self.filters)
         # (dzᵀ·cols)ᵀ rather than colsᵀ·dz: the same numbers, and BLAS is up to twice as fast this way round.
-        self.grads = [(dz2.T @ self.cols).T.reshape(self.kernel.shape)] + ([dz2.sum(axis=0)] if self.use_bias else [])
+        self.grads = [(dz2.T @ self.cols).T.reshape(self.kernel.shape)] + ([column_sums(dz2)] if self.use_bias else [])
         if not self.input_gradient:
             return None
         # The input gradient, one kernel position at a time: dz·W[i, j]ᵀ is what each window sends back

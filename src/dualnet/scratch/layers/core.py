@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dualnet.scratch import activations
-from dualnet.scratch.layers.base import ActivatedLayer, Layer
+from dualnet.scratch.layers.base import ActivatedLayer, Layer, column_sums
 
 
 class Input:
@@ -43,7 +43,7 @@ class Dense(ActivatedLayer):
     def linear_backward(self, dz):
         x2, dz2 = self.x.reshape(-1, self.x.shape[-1]), dz.reshape(-1, self.units)  # any leading axes
         kernel_grad = np.matmul(x2.T, dz2, out=self.kept("kernel_grad", self.kernel.shape, np.result_type(x2, dz2)))
-        self.grads = [kernel_grad] + ([dz2.sum(axis=0)] if self.use_bias else [])
+        self.grads = [kernel_grad] + ([column_sums(dz2)] if self.use_bias else [])
         return dz @ self.kernel.T if self.input_gradient else None
 
     def get_config(self):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dualnet.scratch.layers.base import Layer
+from dualnet.scratch.layers.base import Layer, column_sums
 
 
 class BatchNormalization(Layer):
@@ -18,7 +18,6 @@ class BatchNormalization(Layer):
             raise ValueError("BatchNormalization: the scratch engine normalises the last axis (axis=-1) only")
         self.momentum, self.epsilon, self.center, self.scale = float(momentum), float(epsilon), center, scale
         self.initializers = (gamma_initializer, beta_initializer, moving_mean_initializer, moving_variance_initializer)
-        self._ones = None  # column_sums' vector, kept while the batch's row count stays the same
 
     def build(self, input_shape, rng):
         super().build(input_shape, rng)
@@ -43,15 +42,10 @@ class BatchNormalization(Layer):
     # matrix-vector product with ones (BLAS: twice as fast as NumPy's row reduction at fashion-fast's
     # sizes) and einsum's sum of products, which needs no temporary array. Backward folds gamma and the
     # batch statistics into per-channel factors, so each pass over the data is one NumPy call.
-    def column_sums(self, a):
-        if self._ones is None or len(self._ones) != len(a) or self._ones.dtype != a.dtype:
-            self._ones = np.ones(len(a), dtype=a.dtype)
-        return self._ones @ a
-
     def forward(self, x, training):
         x2 = x.reshape(-1, x.shape[-1])
         if training:
-            mean = self.column_sums(x2) / len(x2)
+            mean = column_sums(x2) / len(x2)
             self.centered = x2 - mean
             variance = np.einsum("ij,ij->j", self.centered, self.centered) / len(x2)  # biased, as Keras
             f = x.dtype.type
@@ -71,7 +65,7 @@ class BatchNormalization(Layer):
 
     def backward(self, dy):
         dy2 = dy.reshape(-1, dy.shape[-1])
-        dy_sum = self.column_sums(dy2)
+        dy_sum = column_sums(dy2)
         dy_xhat_sum = np.einsum("ij,ij->j", dy2, self.centered) * self.inv_std  # sum of dy * x_hat
         self.grads = ([dy_xhat_sum] if self.scale else []) + ([dy_sum] if self.center else [])
         factor = self.gamma * self.inv_std if self.scale else self.inv_std

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from dualnet.scratch import activations
-from dualnet.scratch.layers.base import Layer, LayerInputError
+from dualnet.scratch.layers.base import Layer, LayerInputError, column_sums
 
 
 def gate_major(a: np.ndarray, gates: int) -> np.ndarray:
@@ -30,19 +30,34 @@ def gate_major(a: np.ndarray, gates: int) -> np.ndarray:
     return np.ascontiguousarray(a.reshape(*lead, n, gates, width // gates).swapaxes(-2, -3))
 
 
-def add_blocks(blocks: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """The sum of a step's gate blocks (G, N, units), one addition at a time: np.sum over the gate axis
-    takes 6.8 µs for four (32, 30) blocks, three additions 1.5 (Intel Xeon)."""
-    np.add(blocks[0], blocks[1], out=out)
-    for block in blocks[2:]:
-        out += block
+def contiguous(a: np.ndarray) -> np.ndarray:
+    """A copy of a gate's whole sequence (T, N, units), a strided view of (T, G, N, units): NumPy's
+    arithmetic runs three to four times as fast on a contiguous array as on such a view (a product of
+    two: 11 against 42 µs, AMD EPYC Zen 4), and the copy costs about one such operation."""
+    return np.ascontiguousarray(a)
+
+
+def feature_major(a: np.ndarray) -> np.ndarray:
+    """(..., N, units) as (..., units, N), contiguous. The backward loops work feature-major: a step's
+    gradients of all gates (G, units, N) are then one (G·units, N) matrix, and the recurrent kernel
+    (units, G·units) times it is the gradient sent to the previous step, summed over the gates, in one
+    product."""
+    return np.ascontiguousarray(a.swapaxes(-1, -2))
+
+
+def stacked_features(arrays) -> np.ndarray:
+    """Whole sequences (T, N, units) as one feature-major array (T, len(arrays), units, N)."""
+    steps, n, units = arrays[0].shape
+    out = np.empty((steps, len(arrays), units, n), dtype=arrays[0].dtype)
+    for k, a in enumerate(arrays):
+        out[:, k] = a.swapaxes(1, 2)
     return out
 
 
-def batch_major(a: np.ndarray) -> np.ndarray:
-    """gate_major's inverse: (..., G, N, units) as (..., N, G·units), Keras's column order."""
-    *lead, gates, n, units = a.shape
-    return np.ascontiguousarray(a.swapaxes(-2, -3)).reshape(*lead, n, gates * units)
+def batch_major_from_features(a: np.ndarray) -> np.ndarray:
+    """(T, G, units, N) feature-major gate gradients as (T, N, G·units), Keras's column order."""
+    steps, gates, units, n = a.shape
+    return np.ascontiguousarray(a.reshape(steps, gates * units, n).swapaxes(1, 2))
 
 
 class RecurrentLayer(Layer):
@@ -143,14 +158,13 @@ class RecurrentLayer(Layer):
     def output_of(self, hs):
         return hs if self.return_sequences else hs[:, -1]
 
-    def step_gradients(self, dy, steps):
-        """dL/dh_t coming from above, for every t: (T, N, units)."""
-        dh_out = np.zeros((steps,) + (dy.shape[0], self.units), dtype=dy.dtype)
+    def upstream(self, dy):
+        """dL/dh_t from above, feature-major: (the last step's (units, N), every step's (T, units, N)
+        when the layer returns its sequence, else None: only the last step has one)."""
         if self.return_sequences:
-            dh_out[:] = dy.transpose(1, 0, 2)
-        else:
-            dh_out[-1] = dy
-        return dh_out
+            every = feature_major(dy.transpose(1, 0, 2))
+            return every[-1].copy(), every
+        return np.ascontiguousarray(dy.T), None
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": self.activation,
@@ -180,20 +194,22 @@ class SimpleRNN(RecurrentLayer):
 
     def backward(self, dy, truncate: int | None = None):
         """Backpropagation through time; `truncate` stops after that many steps back from the last."""
-        dh_out = self.step_gradients(dy, self.hs.shape[0] - 1)
-        steps = len(dh_out)
-        dz = np.zeros((steps,) + dh_out.shape[1:], dtype=dy.dtype)
-        dh = np.zeros_like(dh_out[0])
-        slope = activations.derivative(self.activation)(self.hs[1:], out=np.empty_like(dz))
+        steps, n, u = self.hs.shape[0] - 1, self.hs.shape[1], self.units
+        slope = feature_major(activations.derivative(self.activation)(self.hs[1:], out=np.empty_like(self.hs[1:])))
+        dh, every = self.upstream(dy)
         first = self.first_step(steps, truncate)
-        to_previous_step = self.recurrent_kernel if self.notes_gradient else self.recurrent_kernel.T
+        dz = np.zeros((steps, 1, u, n), dtype=dh.dtype)               # dL/d(x·W + h·U + b); 0 before a truncation
+        to_previous_step = self.recurrent_kernel.T if self.notes_gradient else self.recurrent_kernel
         for t in range(steps - 1, first - 1, -1):
-            dh += dh_out[t]
-            np.multiply(dh, slope[t], out=dz[t])
-            np.matmul(dz[t], to_previous_step, out=dh)
+            np.multiply(dh, slope[t], out=dz[t, 0])
+            if t > first:
+                np.matmul(to_previous_step, dz[t, 0], out=dh)
+                if every is not None:
+                    dh += every[t - 1]
+        dz = batch_major_from_features(dz)                             # (T, N, units)
         dkernel, dx = self.project_backward(dz)
-        drec = self.hs[:-1].reshape(-1, self.units).T @ dz.reshape(-1, self.units)
-        self.grads = [dkernel, drec] + ([dz.sum(axis=(0, 1))] if self.use_bias else [])
+        drec = self.hs[:-1].reshape(-1, u).T @ dz.reshape(-1, u)
+        self.grads = [dkernel, drec] + ([column_sums(dz.reshape(-1, dz.shape[-1]))] if self.use_bias else [])
         return dx
 
 
@@ -252,43 +268,44 @@ class LSTM(RecurrentLayer):
         return self.output_of(self.hs[1:].transpose(1, 0, 2))
 
     def backward(self, dy, truncate: int | None = None):
-        dh_out = self.step_gradients(dy, self.hs.shape[0] - 1)
-        steps, u = len(dh_out), self.units
-        U_T = np.ascontiguousarray(gate_major(self.recurrent_kernel, 4).transpose(0, 2, 1))  # each gate's Uᵀ
-        dh = np.zeros_like(dh_out[0])
-        dc = np.zeros_like(dh)
+        """Backpropagation through time. Each gate's gradient before its activation is the cell's
+        gradient (i, f, c̃) or the output's (o) times a factor the forward pass fixed, so the factors are
+        made for every step at once before the loop, and a step is seven NumPy calls (bench/numpy_costs.py:
+        a call, not the arithmetic, sets the speed at these sizes)."""
+        steps, _, n, u = self.ifgo.shape
+        i, f, g, o = (contiguous(self.ifgo[:, k]) for k in range(4))
         gate_slope = activations.derivative(self.recurrent_activation)
         slope_of = activations.derivative(self.activation)
-        slope = np.empty_like(self.ifgo)
-        gate_slope(self.ifgo[:, :2], out=slope[:, :2])
-        slope_of(self.ifgo[:, 2], out=slope[:, 2])
-        gate_slope(self.ifgo[:, 3], out=slope[:, 3])
-        h_to_c = slope_of(self.tanh_c, out=np.empty_like(self.tanh_c))
-        h_to_c *= self.ifgo[:, 3]                                      # dh/dc = o·tanh'(c)
-        from_h = np.empty_like(dc)
-        per_gate = np.empty_like(self.ifgo[0])
+
+        def sloped(values, slope, times):
+            out = slope(values, out=np.empty_like(values))
+            out *= times
+            return out
+
+        factors = stacked_features([sloped(i, gate_slope, g),                # i: dc·c̃·σ'
+                                    sloped(f, gate_slope, self.cs[:-1]),     # f: dc·c_prev·σ'
+                                    sloped(g, slope_of, i),                  # c̃: dc·i·tanh'
+                                    sloped(o, gate_slope, self.tanh_c)])     # o: dh·tanh(c)·σ'
+        h_to_c = feature_major(sloped(self.tanh_c, slope_of, o))           # dh/dc = o·tanh'(c)
+        forget = feature_major(f)
+        dh, every = self.upstream(dy)
+        dc, from_h = np.zeros_like(dh), np.empty_like(dh)
         first = self.first_step(steps, truncate)
-        dz = np.empty_like(self.ifgo)                                  # dL/d(pre-activation), gate-major
-        dz[:first] = 0                                                 # steps before a truncation stay 0
+        dz = np.zeros((steps, 4, u, n), dtype=dh.dtype)                # dL/d(pre-activation); 0 before a truncation
         for t in range(steps - 1, first - 1, -1):
-            i, f, g, _ = self.ifgo[t]
-            d = dz[t]
-            d_i, d_f, d_g, d_o = d
-            dh += dh_out[t]
             np.multiply(dh, h_to_c[t], out=from_h)
-            dc += from_h
-            np.multiply(dc, g, out=d_i)
-            np.multiply(dc, self.cs[t], out=d_f)
-            np.multiply(dc, i, out=d_g)
-            np.multiply(dh, self.tanh_c[t], out=d_o)
-            d *= slope[t]                                              # through the gates' activations
-            dc *= f                                                    # to c_prev, through f
-            np.matmul(d, U_T, out=per_gate)                            # to h_prev, through each gate's U
-            add_blocks(per_gate, out=dh)
-        dz = batch_major(dz)                                           # (T, N, 4·units), Keras's column order
+            dc += from_h                                               # the cell's whole gradient
+            np.multiply(dc, factors[t, :3], out=dz[t, :3])
+            np.multiply(dh, factors[t, 3], out=dz[t, 3])
+            if t > first:
+                np.matmul(self.recurrent_kernel, dz[t].reshape(4 * u, n), out=dh)  # to h_prev through U
+                if every is not None:
+                    dh += every[t - 1]
+                dc *= forget[t]                                        # to c_prev, through f
+        dz = batch_major_from_features(dz)                             # (T, N, 4·units)
         drec = self.hs[:-1].reshape(-1, u).T @ dz.reshape(-1, 4 * u)
         dkernel, dx = self.project_backward(dz)
-        self.grads = [dkernel, drec] + ([dz.sum(axis=(0, 1))] if self.use_bias else [])
+        self.grads = [dkernel, drec] + ([column_sums(dz.reshape(-1, dz.shape[-1]))] if self.use_bias else [])
         return dx
 
     def get_config(self):
@@ -365,60 +382,71 @@ class GRU(RecurrentLayer):
         return self.output_of(self.hs[1:].transpose(1, 0, 2))
 
     def backward(self, dy, truncate: int | None = None):
-        dh_out = self.step_gradients(dy, self.hs.shape[0] - 1)
-        steps, u = len(dh_out), self.units
-        U_T = np.ascontiguousarray(gate_major(self.recurrent_kernel, 3).transpose(0, 2, 1))  # each gate's Uᵀ
-        dh = np.zeros_like(dh_out[0])
-        slope = np.empty_like(self.zrh)
-        activations.derivative(self.recurrent_activation)(self.zrh[:, :2], out=slope[:, :2])
-        activations.derivative(self.activation)(self.zrh[:, 2], out=slope[:, 2])
-        per_gate = np.empty_like(self.zrh[0])
-        first = self.first_step(steps, truncate)
-        dxw = np.empty_like(self.zrh)    # dL/d(x·W + b) per gate, gate-major
-        drec = np.empty_like(self.zrh)   # dL/d(h·U (+ b')) per gate (reset_after=False: its h̃ part is for r·h)
-        dxw[:first] = drec[:first] = 0   # steps before a truncation stay 0
-        for t in range(steps - 1, first - 1, -1):
-            h, d = self.hs[t], dxw[t]
-            z, r, hh = self.zrh[t]
-            d_z, d_r, d_h = d
-            dh += dh_out[t]
-            np.subtract(h, hh, out=d_z)
-            d_z *= dh                                                  # d z = dh·(h_prev - h̃)
-            np.multiply(dh, z, out=d_h)
-            np.subtract(dh, d_h, out=d_h)                              # d h̃ = dh·(1 - z)
-            d_h *= slope[t, 2]                                         # ... through tanh
-            if self.reset_after:
-                np.multiply(d_h, self.rec[t, 2], out=d_r)
-                d[:2] *= slope[t, :2]
-                drec[t, :2] = d[:2]
-                np.multiply(d_h, r, out=drec[t, 2])
-                dh *= z
-                np.matmul(drec[t], U_T, out=per_gate)
-                dh += add_blocks(per_gate, out=per_gate[0])
-            else:
-                d_rh = d_h @ U_T[2]
-                np.multiply(d_rh, h, out=d_r)
-                d[:2] *= slope[t, :2]
-                drec[t, :2] = d[:2]
-                drec[t, 2] = d_h                                       # its input is r·h, not h: see below
-                dh *= z
-                dh += d_rh * r
-                np.matmul(d[:2], U_T[:2], out=per_gate[:2])
-                dh += add_blocks(per_gate[:2], out=per_gate[0])
-        dxw, drec = batch_major(dxw), batch_major(drec)                # (T, N, 3·units), Keras's column order
+        """Backpropagation through time, as LSTM's: every gradient a step needs is the gradient of its
+        output times a factor the forward pass fixed (reset_after=False: or times U_h·d h̃), made for every
+        step at once; a step is then two NumPy calls (four with reset_after=False). The previous step's
+        gradient, dh·z + Σ U_g·d_g, is one product: the identity stands in the kernel for the z term."""
+        steps, _, n, u = self.zrh.shape
+        z, r, hh = (contiguous(self.zrh[:, k]) for k in range(3))
         hs_prev = self.hs[:-1]
+        gate_slope = activations.derivative(self.recurrent_activation)
+        d_candidate = activations.derivative(self.activation)(hh, out=np.empty_like(hh))
+        d_candidate *= 1 - z                                           # d h̃ (before tanh) = dh·(1 - z)·tanh'
+        d_update = hs_prev - hh
+        d_update *= gate_slope(z, out=np.empty_like(z))                # d z = dh·(h_prev - h̃)·σ'
+        slope_r = gate_slope(r, out=np.empty_like(r))
+        U = self.recurrent_kernel                                      # (units, 3·units): U_z, U_r, U_h
+        identity = np.eye(u, dtype=U.dtype)
+        dh, every = self.upstream(dy)
+        dhs = np.zeros((steps, u, n), dtype=dh.dtype)                  # dL/dh_t, all from above and later
+        dhs[-1] = dh
+        first = self.first_step(steps, truncate)
         if self.reset_after:
-            drec_kernel = hs_prev.reshape(-1, u).T @ drec.reshape(-1, 3 * u)
+            # per step, (4, units, N): d z, d r, d(h·U_h + b'_h) = d h̃·r, and dh·z (the identity's block)
+            d_reset = d_candidate * contiguous(self.rec[:, 2])
+            d_reset *= slope_r
+            factors = stacked_features([d_update, d_reset, d_candidate * r, z])
+            passes = np.concatenate([U, identity], axis=1)             # (units, 4·units)
+            blocks = np.zeros((steps, 4, u, n), dtype=dh.dtype)
+            for t in range(steps - 1, first - 1, -1):
+                np.multiply(dhs[t], factors[t], out=blocks[t])
+                if t > first:
+                    np.matmul(passes, blocks[t].reshape(4 * u, n), out=dhs[t - 1])
+                    if every is not None:
+                        dhs[t - 1] += every[t - 1]
+            # the input's own gradient for h̃ is d h̃ itself, in place of the identity's block
+            np.multiply(dhs, feature_major(d_candidate), out=blocks[:, 3])
+            by_column = batch_major_from_features(blocks)              # (T, N, 4·units): z, r, h·U_h, h̃
+            drec, dxw = by_column[:, :, :3 * u], by_column[:, :, np.r_[:2 * u, 3 * u:4 * u]]
         else:
-            r = self.zrh[:, 1]
-            drec_kernel = np.concatenate([hs_prev.reshape(-1, u).T @ drec[:, :, :2 * u].reshape(-1, 2 * u),
-                                          (r * hs_prev).reshape(-1, u).T @ drec[:, :, 2 * u:].reshape(-1, u)],
-                                         axis=1)
+            # per step, (5, units, N): d h̃, d z, dh·z; then from m = U_h·d h̃ (the gradient of r·h): d r, m·r
+            first_factors = stacked_features([d_candidate, d_update, z])
+            after_m = stacked_features([hs_prev * slope_r, r])
+            passes = np.concatenate([U[:, :u], identity, U[:, u:2 * u], identity], axis=1)  # for blocks 1-4
+            U_h = np.ascontiguousarray(U[:, 2 * u:])
+            blocks = np.zeros((steps, 5, u, n), dtype=dh.dtype)
+            m = np.empty_like(dh)
+            for t in range(steps - 1, first - 1, -1):
+                np.multiply(dhs[t], first_factors[t], out=blocks[t, :3])
+                np.matmul(U_h, blocks[t, 0], out=m)
+                np.multiply(m, after_m[t], out=blocks[t, 3:])
+                if t > first:
+                    np.matmul(passes, blocks[t, 1:].reshape(4 * u, n), out=dhs[t - 1])
+                    if every is not None:
+                        dhs[t - 1] += every[t - 1]
+            # z, r, h̃: the same for the input and the recurrent kernel (whose h̃ input is r·h)
+            by_column = dxw = drec = batch_major_from_features(blocks[:, [1, 3, 0]])
+        rows = drec.reshape(-1, 3 * u)
+        if self.reset_after:
+            drec_kernel = hs_prev.reshape(-1, u).T @ rows
+        else:
+            drec_kernel = np.concatenate([hs_prev.reshape(-1, u).T @ rows[:, :2 * u],
+                                          (r * hs_prev).reshape(-1, u).T @ rows[:, 2 * u:]], axis=1)
         dkernel, dx = self.project_backward(dxw)
         grads = [dkernel, drec_kernel]
         if self.use_bias:
-            dbias_in = dxw.sum(axis=(0, 1))
-            grads.append(np.stack([dbias_in, drec.sum(axis=(0, 1))]) if self.reset_after else dbias_in)
+            sums = column_sums(by_column.reshape(-1, by_column.shape[-1]))
+            grads.append(np.stack([sums[np.r_[:2 * u, 3 * u:4 * u]], sums[:3 * u]]) if self.reset_after else sums)
         self.grads = grads
         return dx
 
