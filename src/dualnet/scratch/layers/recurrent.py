@@ -417,7 +417,7 @@ class GRU(RecurrentLayer):
             # the input's own gradient for h̃ is d h̃ itself, in place of the identity's block
             np.multiply(dhs, feature_major(d_candidate), out=blocks[:, 3])
             by_column = batch_major_from_features(blocks)              # (T, N, 4·units): z, r, h·U_h, h̃
-            drec, dxw = by_column[:, :, :3 * u], by_column[:, :, np.r_[:2 * u, 3 * u:4 * u]]
+            drec, dxw = by_column[:, :, :3 * u], np.concatenate([by_column[:, :, :2 * u], by_column[:, :, 3 * u:]], axis=2)
         else:
             # per step, (5, units, N): d h̃, d z, dh·z; then from m = U_h·d h̃ (the gradient of r·h): d r, m·r
             first_factors = stacked_features([d_candidate, d_update, z])
