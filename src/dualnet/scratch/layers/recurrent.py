@@ -12,6 +12,17 @@ A step is a few NumPy calls on arrays of a few thousand numbers, so what one
 call costs sets the speed (bench/numpy_costs.py): the steps write into arrays
 made before the loop (`out=`) rather than make new ones, and the gates go
 through their activations together where they can.
+
+Backward, the loop is shorter still. Backpropagation is linear in the gradient
+coming from above, and every gate's part in it is that gradient times a factor
+the forward pass fixed (an activation's slope times the value it multiplied),
+so the factors are made for the whole sequence before the loop, in a few calls
+on contiguous arrays (NumPy's arithmetic on a strided view of one gate is three
+to four times as slow). The loop then works feature-major, (units, N) per
+gate: the recurrent kernel (units, G·units) times a step's stacked gate
+gradients (G·units, N) is the gradient sent to the previous step, summed over
+the gates, in one product. An LSTM step is seven calls, a GRU step two (its
+z·dh term is an identity block in that product) where it was 13-15.
 """
 
 from __future__ import annotations
