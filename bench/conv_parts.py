@@ -8,10 +8,12 @@ the forward pass (the im2col copy, the product), the backward pass (the kernel's
 input gradient), and each product's GFLOP/s beside a 2,048 x 2,048 x 2,048 sgemm's: how close the
 layer's products come to what the library can do at all, and how much is not a product.
 
---split instead times the input gradient three ways, alternating in rounds in one process: the engine's
+--split instead times the input gradient four ways, alternating in rounds in one process: the engine's
 (nine products on BLAS's threads, each added into its shifted slice by NumPy on one thread); each addition
-split in two batch halves over two Python threads (NumPy lets go of the GIL while it adds); and each batch
-half's products and additions in a thread of its own with BLAS at one thread.
+split in two batch halves over two Python threads (NumPy lets go of the GIL while it adds); each batch
+half's products and additions in a thread of its own with BLAS at one thread; and one product of the
+gradient's own im2col matrix with the turned kernel (no additions, a copy nine times dz's size). Each
+way's result is checked against the engine's before it is timed.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import numpy as np
 
 from dualnet.blas import kernels_in_use
 from dualnet.machine import cpu_model, vector_extensions
-from dualnet.scratch.layers.conv import Conv2D
+from dualnet.scratch.layers.conv import Conv2D, windows
 from dualnet.scratch.threads import blas_threads
 
 # (name, batch, input side, input channels, filters): 3 x 3 kernels, "same" padding
@@ -141,30 +143,59 @@ def input_gradient_split_batch(layer, dz, pool):
     return dx
 
 
+def input_gradient_one_product(layer, dz, pool=None):
+    """The input gradient as a convolution of its own: the windows of dz, padded so that each input pixel
+    has one, copied into rows (im2col of dz), times the kernel turned by 180 degrees with its channels and
+    filters swapped. One product of nine times the depth instead of nine, and no additions (stride 1)."""
+    (kh, kw), (h, w) = layer.kernel_size, layer.input_shape[:2]
+    n, oh, ow, filters = dz.shape
+    top, left = kh - 1 - layer.pads[1][0], kw - 1 - layer.pads[2][0]
+    padded = np.pad(dz, ((0, 0), (top, h + kh - 1 - oh - top), (left, w + kw - 1 - ow - left), (0, 0)))
+    rows = np.ascontiguousarray(windows(padded, (kh, kw), (1, 1), (h, w))).reshape(-1, kh * kw * filters)
+    turned = layer.kernel[::-1, ::-1].transpose(0, 1, 3, 2).reshape(kh * kw * filters, -1)
+    return (rows @ turned).reshape(n, h, w, -1)
+
+
 SPLIT_WAYS = {"engine's": input_gradient_serial, "additions split": input_gradient_split_additions,
-              "batch split": input_gradient_split_batch}
+              "batch split": input_gradient_split_batch, "one product": input_gradient_one_product}
+
+
+def check_ways_agree(layer, dz, pool) -> None:
+    """Every way computes the engine's input gradient (to float32 rounding), or the timing means nothing."""
+    expected = layer.linear_backward(dz)
+    h, w = expected.shape[1:3]
+    top, left = layer.pads[1][0], layer.pads[2][0]
+    for way, compute in SPLIT_WAYS.items():
+        result = compute(layer, dz, pool)
+        if result.shape != expected.shape:
+            result = result[:, top:top + h, left:left + w, :]
+        error = np.abs(result - expected).max() / np.abs(expected).max()
+        if error > 1e-5:
+            raise AssertionError(f"{layer.name}: the {way} input gradient differs from the engine's by {error:.1e}")
 
 
 def split_report(rounds: int, repeats: int) -> list[str]:
-    lines = [f"# The scratch Conv2D's input gradient over two Python threads ({date.today()})", "",
+    others = [way for way in SPLIT_WAYS if way != "engine's"]
+    lines = [f"# The scratch Conv2D's input gradient, four ways ({date.today()})", "",
              f"Command: `python bench/conv_parts.py --split --rounds {rounds} --repeats {repeats}`", "",
              f"Machine: {cpu_model()} ({', '.join(vector_extensions())}); OpenBLAS kernels {kernels_in_use()}; "
              "BLAS on its own thread count except where a way says otherwise.", "",
              f"Best ms of {rounds} rounds (each the best of {repeats} calls), the ways alternating within a round; "
              "ratio: the engine's time over the way's (above 1: faster than the engine).", "",
-             "| convolution | " + " | ".join(f"{way} ms" for way in SPLIT_WAYS) + " | additions split ratio "
-             "| batch split ratio |", "|---" * (len(SPLIT_WAYS) + 3) + "|"]
+             "| convolution | " + " | ".join(f"{way} ms" for way in SPLIT_WAYS) + " | " +
+             " | ".join(f"{way} ratio" for way in others) + " |", "|---" * (2 * len(SPLIT_WAYS)) + "|"]
     with ThreadPoolExecutor(1) as pool:
         for shape in SHAPES:
             name = shape[0]
             layer, _, dz = layer_and_gradient(*shape)
+            check_ways_agree(layer, dz, pool)
             best = {way: float("inf") for way in SPLIT_WAYS}
             for _ in range(rounds):
                 for way, compute in SPLIT_WAYS.items():
                     best[way] = min(best[way], best_ms(lambda: compute(layer, dz, pool), repeats))
             engine = best["engine's"]
-            lines.append(f"| {name} | " + " | ".join(f"{ms:.2f}" for ms in best.values()) +
-                         f" | {engine / best['additions split']:.2f} | {engine / best['batch split']:.2f} |")
+            lines.append(f"| {name} | " + " | ".join(f"{ms:.2f}" for ms in best.values()) + " | " +
+                         " | ".join(f"{engine / best[way]:.2f}" for way in others) + " |")
     return lines + [""]
 
 
@@ -172,7 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--split", action="store_true", help="the input gradient over two Python threads instead")
+    parser.add_argument("--split", action="store_true", help="the input gradient four ways instead (see above)")
     parser.add_argument("--rounds", type=int, default=3, help="with --split: rounds of the ways in turn")
     parser.add_argument("--out", type=Path, help="write the markdown here as well")
     args = parser.parse_args()
