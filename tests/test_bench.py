@@ -236,7 +236,7 @@ def test_conv_parts_reports_each_convolution_and_the_reference(monkeypatch):
 
 
 def test_conv_parts_split_ways_give_the_layers_own_input_gradient(monkeypatch):
-    """bench/conv_parts.py --split: each way of splitting the input gradient over two threads computes the
+    """bench/conv_parts.py --split: each way of computing the input gradient gives the
     layer's own input gradient (else its timings compare different work), and the report has a row a
     convolution with each way's time."""
     conv_parts = bench_script("conv_parts")
@@ -247,8 +247,16 @@ def test_conv_parts_split_ways_give_the_layers_own_input_gradient(monkeypatch):
     expected = layer.linear_backward(dz.astype(np.float32))
     with conv_parts.ThreadPoolExecutor(1) as pool:
         for way, compute in conv_parts.SPLIT_WAYS.items():
-            got = compute(layer, dz.astype(np.float32), pool)[:, 1:7, 1:7, :]  # "same" pads one pixel each side
+            got = compute(layer, dz.astype(np.float32), pool)
+            if got.shape != expected.shape:  # the padded grid: "same" pads one pixel each side
+                got = got[:, 1:7, 1:7, :]
             np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5, err_msg=way)
     monkeypatch.setattr(conv_parts, "SHAPES", [("tiny conv2d", 2, 6, 2, 3)])
     rows = [line for line in conv_parts.split_report(rounds=1, repeats=1) if line.startswith("| tiny conv2d |")]
-    assert len(rows) == 1 and len(rows[0].strip("|").split("|")) == 6
+    wrong = dict(conv_parts.SPLIT_WAYS, wrong=lambda layer, dz, pool: 2 * layer.linear_backward(dz))
+    with conv_parts.ThreadPoolExecutor(1) as pool, pytest.raises(AssertionError, match="wrong"):
+        monkeypatch.setattr(conv_parts, "SPLIT_WAYS", wrong)
+        conv_parts.check_ways_agree(layer, dz.astype(np.float32), pool)
+    monkeypatch.setattr(conv_parts, "SPLIT_WAYS", {k: v for k, v in wrong.items() if k != "wrong"})
+    columns = 1 + len(conv_parts.SPLIT_WAYS) + (len(conv_parts.SPLIT_WAYS) - 1)  # name, each way's ms, each ratio
+    assert len(rows) == 1 and len(rows[0].strip("|").split("|")) == columns
