@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from dualnet import experiments
-from dualnet.bench import MIN_BATCHES, auto_backend, auto_precision, bench, cpu_slug, fastest_by_kind, network_kind, round_samples
+from dualnet.bench import MIN_BATCHES, auto_backend, auto_precision, bench, cpu_slug, fastest_by_kind, merged, network_kind, round_samples
 
 
 def test_network_kinds():
@@ -101,6 +101,25 @@ def test_a_sitting_writes_markdown_and_json(tmp_path):
     assert len(figures["train"]) == 2 and len(figures["infer"]) == 2 and figures["peak_mb"] > 0
     assert figures["params"] == 131 and figures["batch_size"] == experiments.get("seq-predict").batch_size
     assert figures["model"] == "dualnet.models.seq_predict" and figures["precision"] == "float32"
+
+
+@pytest.mark.slow
+def test_passes_keep_every_round_of_every_pass(tmp_path):
+    path = bench(["seq-predict"], engines=("scratch",), seconds=0.1, rounds=2, out_dir=tmp_path,
+                 stream=open("/dev/null", "w"), passes=2)
+    saved = json.loads(path.with_suffix(".json").read_text())
+    figures = saved["results"]["seq-predict"]["configs"]["scratch"]
+    assert saved["passes"] == 2 and len(figures["train"]) == 4 and len(figures["infer"]) == 4
+    assert "rounds in each of 2 passes" in path.read_text()
+
+
+def test_merged_passes_keep_rounds_in_order_and_the_highest_peak():
+    first = {"train": [1.0, 2.0], "infer": [5.0], "peak_mb": 300.0, "params": 7}
+    second = {"train": [3.0, 0.5], "infer": [4.0], "peak_mb": 200.0, "params": 7}
+    assert merged(None, first) is first
+    both = merged(first, second)
+    assert both["train"] == [1.0, 2.0, 3.0, 0.5] and both["infer"] == [5.0, 4.0]
+    assert both["peak_mb"] == 300.0 and both["params"] == 7
 
 
 @pytest.mark.slow

@@ -5,7 +5,8 @@ Each (engine, backend) runs in a fresh process (Keras picks its backend once per
 the model, trains on random data of the model's input shape at the recipe's batch size, one warm-up
 epoch, then --rounds epochs of about --seconds each; then predicts the same data the same way. A figure
 is the fastest round (other work on a shared machine only ever slows a round down), and every round is
-written down. The order of the configurations turns from model to model, so slow spells hit each alike.
+written down. The order of the configurations turns from model to model, so slow spells hit each alike;
+--passes P measures the whole set P times over, one pass after another, and keeps every round.
 
 The results go to results/bench-<date>-<cpu>.md (machine, CPU extensions, versions, raw rounds) and a
 .json beside it, which `--backend auto` reads to pick the fastest backend for a kind of network.
@@ -151,23 +152,32 @@ def keras_float32_rates(configs: dict) -> dict[str, float]:
             if name.startswith("keras/") and v.get("precision", "float32") == "float32"}
 
 
+def merged(kept: dict | None, figures: dict) -> dict:
+    """One configuration's figures over several passes: every round kept, the highest peak memory."""
+    if kept is None:
+        return figures
+    return {**kept, "train": kept["train"] + figures["train"], "infer": kept["infer"] + figures["infer"],
+            "peak_mb": max(kept["peak_mb"], figures["peak_mb"])}
+
+
 def bench(models=MODELS, engines=("scratch", "keras"), backends=BACKENDS, seconds=6.0, rounds=3,
-          out_dir="results", stream=None, precisions=("float32",)) -> Path:
-    """Measure every model on every configuration; write the results; return the Markdown file."""
+          out_dir="results", stream=None, precisions=("float32",), passes=1) -> Path:
+    """Measure every model on every configuration, `passes` times over (each time in fresh processes, the
+    order turned by one), so that a slow spell of a shared machine falls on every configuration alike;
+    write the results; return the Markdown file."""
     from dualnet import allocator, experiments
     from dualnet.blas import kernels_in_use
     from dualnet.machine import cpu_model, package_versions, vector_extensions
 
     stream = stream or sys.stdout
     configs = configurations(engines, backends, precisions)
-    results = {}
-    for turn, model_id in enumerate(models):
-        recipe = experiments.get(model_id)
+    results = {model_id: {"kind": network_kind(experiments.get(model_id)), "configs": {}} for model_id in models}
+    for turn, model_id in ((t, m) for passed in range(passes) for t, m in enumerate(models, start=passed)):
         order = configs[turn % len(configs):] + configs[:turn % len(configs)]
-        results[model_id] = {"kind": network_kind(recipe), "configs": {}}
         for engine, backend, precision in order:
             figures = run_worker(model_id, engine, backend, seconds, rounds, precision)
-            results[model_id]["configs"][label(engine, backend, precision)] = figures
+            kept = results[model_id]["configs"]
+            kept[label(engine, backend, precision)] = merged(kept.get(label(engine, backend, precision)), figures)
             print(f"{model_id:18s} {label(engine, backend, precision):16s} train {max(figures['train']):9.1f}/s  "
                   f"predict {max(figures['infer']):10.1f}/s  peak {figures['peak_mb']:7.0f} MB", file=stream,
                   flush=True)
@@ -178,7 +188,7 @@ def bench(models=MODELS, engines=("scratch", "keras"), backends=BACKENDS, second
         stem = Path(out_dir) / f"bench-{date.today()}T{time.strftime('%H%M%S')}-{cpu_slug()}"
     stem.parent.mkdir(parents=True, exist_ok=True)
     record = {"date": str(date.today()), "machine": machine, "seconds": seconds, "rounds": rounds,
-              "min_batches": MIN_BATCHES, "results": results}
+              "passes": passes, "min_batches": MIN_BATCHES, "results": results}
     stem.with_suffix(".json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     stem.with_suffix(".md").write_text(markdown(record, sys.argv), encoding="utf-8")
     return stem.with_suffix(".md")
@@ -190,7 +200,8 @@ def markdown(record: dict, argv) -> str:
              f"Command: `dualnet bench {' '.join(argv[2:] if len(argv) > 1 and argv[1] == 'bench' else argv[1:])}`",
              f"Machine: {m['cpu']} ({', '.join(m['extensions']) or 'no AVX'}), {m['cores']} cores; OpenBLAS kernels "
              f"{m['openblas_kernels']}; malloc: {m.get('malloc', 'allocator defaults')}; " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), "",
-             f"Samples per second, the fastest of {record['rounds']} rounds of about {record['seconds']} s and "
+             f"Samples per second, the fastest of {record['rounds']} rounds"
+             f"{passes_text(record.get('passes', 1))} of about {record['seconds']} s and "
              f"at least {record.get('min_batches', 2)} batches (the recipe's batch size for training, 256 for inference); peak resident memory of the process (which "
              "includes the framework itself). Ratios are against the fastest Keras backend for that model in float32.", "",
              "| model | kind | engine / backend | train samples/s | predict samples/s | peak MB | train ÷ fastest Keras "
@@ -205,6 +216,11 @@ def markdown(record: dict, argv) -> str:
     lines += ["", "Fastest Keras backend by kind of network: " + "; ".join(
         f"{kind}: {backend}" for kind, backend in fastest_by_kind(record).items())]
     return "\n".join(lines) + "\n"
+
+
+def passes_text(passes: int) -> str:
+    return "" if passes == 1 else (f" in each of {passes} passes (every configuration measured once a pass in "
+                                   "a fresh process, the passes one after the other; raw rounds in pass order)")
 
 
 def fastest_by_kind(record: dict) -> dict[str, str]:

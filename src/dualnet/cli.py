@@ -100,13 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="runs", help="where run folders and the figure go (default: ./runs)")
 
     p = sub.add_parser("bench", help="training and inference speed and memory, every engine and backend, as ratios")
-    p.add_argument("--models", nargs="+", help="course model ids (default: fashion-cnn-pool fashion-vgg doit-conv1 "
-                                               "mult-lstm mult-gru)")
+    from dualnet.bench import MODELS
+
+    p.add_argument("--models", nargs="+", help=f"course model ids (default: {' '.join(MODELS)})")
     p.add_argument("--engines", nargs="+", choices=("scratch", "keras"), default=["scratch", "keras"])
     p.add_argument("--backends", nargs="+", choices=BACKENDS, default=list(BACKENDS),
                    help="Keras backends to measure (those installed)")
     p.add_argument("--seconds", type=float, default=6.0, help="length of one round (default 6)")
     p.add_argument("--rounds", type=positive_int, default=3, help="rounds per configuration (default 3)")
+    p.add_argument("--passes", type=positive_int, default=1,
+                   help="measure every configuration this many times, one pass after another, each time in a "
+                        "fresh process, and keep the fastest round of all: on a noisy machine a slow spell then "
+                        "falls on every configuration alike (default 1)")
     p.add_argument("--precisions", nargs="+", choices=PRECISIONS, default=["float32"],
                    help="Keras precisions to measure (default float32; mixed_bfloat16 adds a row per backend)")
     p.add_argument("--out", default="results", help="folder for bench-<date>-<cpu>.md and .json")
@@ -200,7 +205,7 @@ def cmd_bench(args) -> int:
     from dualnet.bench import MODELS, bench
 
     path = bench(args.models or MODELS, args.engines, args.backends, args.seconds, args.rounds, args.out,
-                 precisions=args.precisions)
+                 precisions=args.precisions, passes=args.passes)
     print(f"wrote {path}")
     return 0
 
