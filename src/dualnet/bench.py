@@ -172,15 +172,16 @@ def bench(models=MODELS, engines=("scratch", "keras"), backends=BACKENDS, second
     stream = stream or sys.stdout
     configs = configurations(engines, backends, precisions)
     results = {model_id: {"kind": network_kind(experiments.get(model_id)), "configs": {}} for model_id in models}
-    for turn, model_id in ((t, m) for passed in range(passes) for t, m in enumerate(models, start=passed)):
-        order = configs[turn % len(configs):] + configs[:turn % len(configs)]
-        for engine, backend, precision in order:
-            figures = run_worker(model_id, engine, backend, seconds, rounds, precision)
-            kept = results[model_id]["configs"]
-            kept[label(engine, backend, precision)] = merged(kept.get(label(engine, backend, precision)), figures)
-            print(f"{model_id:18s} {label(engine, backend, precision):16s} train {max(figures['train']):9.1f}/s  "
-                  f"predict {max(figures['infer']):10.1f}/s  peak {figures['peak_mb']:7.0f} MB", file=stream,
-                  flush=True)
+    for passed in range(passes):
+        for turn, model_id in enumerate(models, start=passed):  # each pass turns the order one further
+            order = configs[turn % len(configs):] + configs[:turn % len(configs)]
+            for engine, backend, precision in order:
+                figures = run_worker(model_id, engine, backend, seconds, rounds, precision)
+                name, kept = label(engine, backend, precision), results[model_id]["configs"]
+                kept[name] = merged(kept.get(name), figures)
+                print(f"{model_id:18s} {name:16s} train {max(figures['train']):9.1f}/s  "
+                      f"predict {max(figures['infer']):10.1f}/s  peak {figures['peak_mb']:7.0f} MB", file=stream,
+                      flush=True)
     machine = {"cpu": cpu_model(), "extensions": vector_extensions(), "cores": os.cpu_count(),
                "openblas_kernels": kernels_in_use(), "malloc": allocator.setting(), "versions": package_versions()}
     stem = Path(out_dir) / f"bench-{date.today()}-{cpu_slug()}"
