@@ -58,6 +58,22 @@ def test_auto_backend_prefers_a_measurement_of_the_model_itself(tmp_path):
     assert backend == "jax" and why.startswith("fastest for convolutional networks")
 
 
+def test_auto_backend_takes_an_older_measurement_of_the_model_over_a_newer_one_of_its_kind(tmp_path):
+    """A later sitting of other convolutional networks (TensorFlow fastest) does not outrank an earlier
+    one that measured doit-conv1 itself (JAX fastest)."""
+    pytest.importorskip("jax")
+    conv1 = experiments.get("doit-conv1")
+    older = record({"doit-conv1": ("convolutional", {"keras/tensorflow": 2900, "keras/jax": 5700})},
+                   model=(conv1.params, conv1.batch_size))
+    newer = record({"fashion-vgg": ("convolutional", {"keras/tensorflow": 140, "keras/jax": 70})})
+    (tmp_path / f"bench-2026-01-01-{cpu_slug()}.json").write_text(json.dumps(older))
+    (tmp_path / f"bench-2026-02-01-{cpu_slug()}.json").write_text(json.dumps(newer))
+    backend, why = auto_backend(conv1, places=[tmp_path])
+    assert backend == "jax" and why == f"fastest for doit-conv1 in bench-2026-01-01-{cpu_slug()}.json"
+    backend, why = auto_backend(experiments.get("fashion-cnn-pool"), places=[tmp_path])  # its kind, newest first
+    assert backend == "tensorflow" and why == f"fastest for convolutional networks in bench-2026-02-01-{cpu_slug()}.json"
+
+
 @pytest.mark.parametrize("noted", [None, (12_345, 128)])
 def test_auto_backend_ignores_a_measurement_of_another_model_under_the_same_id(tmp_path, noted):
     """A recipe whose model changed after the sitting (or a record that did not note the model) is

@@ -267,14 +267,17 @@ def records_of_this_cpu(places=None):
 
 
 def auto_backend(recipe, places=None) -> tuple[str, str]:
-    """(backend, why) for `--backend auto`, from the newest benchmark of this kind of CPU that says: the
-    fastest Keras backend for this very model where it was measured (a kind's backends can rank the other
+    """(backend, why) for `--backend auto`, from the benchmarks of this kind of CPU: the fastest Keras
+    backend for this very model in the newest one that measured it (a kind's backends can rank the other
     way round for one model: on AMD Zen 3, JAX trains doit-conv1 1.7x as fast as TensorFlow and VGG half
-    as fast), else for the recipe's kind of network; TensorFlow where nothing was measured."""
+    as fast, so a newer sitting of other models of its kind does not outrank it), else for the recipe's
+    kind of network in the newest that measured that kind; TensorFlow where nothing was measured."""
     kind = network_kind(recipe)
-    for path, record in records_of_this_cpu(places):
-        for choice, why in ((fastest_for_model(record, recipe), f"fastest for {recipe.id}"),
-                            (fastest_by_kind(record).get(kind), f"fastest for {kind} networks")):
+    records = list(records_of_this_cpu(places))
+    for choose, why in ((lambda record: fastest_for_model(record, recipe), f"fastest for {recipe.id}"),
+                        (lambda record: fastest_by_kind(record).get(kind), f"fastest for {kind} networks")):
+        for path, record in records:
+            choice = choose(record)
             if choice and importlib.util.find_spec(choice) is not None:
                 return choice, f"{why} in {path.name}"
     return "tensorflow", f"no benchmark of {kind} networks on this kind of CPU ({cpu_slug()}): the default"
