@@ -288,10 +288,9 @@ def test_conv_parts_split_ways_give_the_layers_own_input_gradient(monkeypatch):
             np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-5, err_msg=way)
     monkeypatch.setattr(conv_parts, "SHAPES", [("tiny conv2d", 2, 6, 2, 3)])
     rows = [line for line in conv_parts.split_report(rounds=1, repeats=1) if line.startswith("| tiny conv2d |")]
-    wrong = dict(conv_parts.SPLIT_WAYS, wrong=lambda layer, dz, pool: 2 * layer.linear_backward(dz))
-    with conv_parts.ThreadPoolExecutor(1) as pool, pytest.raises(AssertionError, match="wrong"):
-        monkeypatch.setattr(conv_parts, "SPLIT_WAYS", wrong)
-        conv_parts.check_ways_agree(layer, dz.astype(np.float32), pool)
-    monkeypatch.setattr(conv_parts, "SPLIT_WAYS", {k: v for k, v in wrong.items() if k != "wrong"})
+    with monkeypatch.context() as patch, conv_parts.ThreadPoolExecutor(1) as pool:
+        patch.setitem(conv_parts.SPLIT_WAYS, "wrong", lambda layer, dz, pool: 2 * layer.linear_backward(dz))
+        with pytest.raises(AssertionError, match="wrong"):
+            conv_parts.check_ways_agree(layer, dz.astype(np.float32), pool)
     columns = 1 + len(conv_parts.SPLIT_WAYS) + (len(conv_parts.SPLIT_WAYS) - 1)  # name, each way's ms, each ratio
     assert len(rows) == 1 and len(rows[0].strip("|").split("|")) == columns

@@ -23,7 +23,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-from dualnet.experiments.recipe import qualified_name
 
 MODELS = ["fashion-cnn-pool", "fashion-vgg", "doit-conv1", "mult-lstm", "mult-gru", "fashion-fast", "mult-gru-fast", "mult-lstm-fast"]
 BACKENDS = ("tensorflow", "jax", "torch")
@@ -75,6 +74,7 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int, precisi
 
     from dualnet import experiments
     from dualnet.engines import get_engine
+    from dualnet.experiments.recipe import qualified_name
 
     if engine_name == "keras":
         from dualnet.engines.keras_engine import epoch_batches, epoch_order
@@ -244,6 +244,8 @@ def measured_as_recipe(record: dict, recipe) -> dict:
     the record names it), parameter count and batch size (a recipe whose model changed since is not the
     one measured, even at the same count; records that did not note the count, and recipes that do not
     declare one, are not matched)."""
+    from dualnet.experiments.recipe import qualified_name  # here: `dualnet bench --help` needs no registry
+
     configs = record["results"].get(recipe.id, {}).get("configs", {})
     model = qualified_name(recipe.model)
     return {k: v for k, v in configs.items()

@@ -103,8 +103,13 @@ class Conv2D(ActivatedLayer):
             for j in range(kw):
                 dx[:, i:i + sh * (oh - 1) + 1:sh, j:j + sw * (ow - 1) + 1:sw, :] += (
                     dz2 @ self.kernel[i, j].T).reshape(n, oh, ow, -1)
+        return self.unpadded(dx)
+
+    def unpadded(self, padded):
+        """The input's own pixels of an array laid out on the padded grid (a view)."""
+        (top, _), (left, _) = self.pads[1], self.pads[2]
         h, w = self.input_shape[0], self.input_shape[1]
-        return dx[:, self.pads[1][0]:self.pads[1][0] + h, self.pads[2][0]:self.pads[2][0] + w, :]
+        return padded[:, top:top + h, left:left + w, :]
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
