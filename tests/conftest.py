@@ -13,6 +13,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# One process per scratch model: the suite already runs on every core (pytest -n), and a helper process
+# each (dualnet/scratch/split.py) would only crowd them. tests/test_batch_split.py turns it on itself.
+os.environ["DUALNET_PROCESSES"] = "1"
+
 
 def idx_bytes(array: np.ndarray) -> bytes:
     header = struct.pack(">I", (0x08 << 8) | array.ndim) + struct.pack(f">{array.ndim}I", *array.shape)

@@ -106,9 +106,13 @@ def worker(model_id: str, engine_name: str, seconds: float, rounds: int, precisi
     train = [n / timed(x, y, True) for _ in range(rounds)]
     timed(x, y, False)
     infer = [n / timed(x, y, False) for _ in range(rounds)]
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+    processes = 1
+    if engine_name == "scratch" and model.batch_split is not None:  # its helper's memory counts too
+        processes = 2
+        model.close()
+    peak_mb = sum(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
     return {"train": train, "infer": infer, "samples": n, "peak_mb": peak_mb, "params": int(model.count_params()),
-            "batch_size": batch, "precision": precision, "model": qualified_name(recipe.model)}
+            "batch_size": batch, "precision": precision, "model": qualified_name(recipe.model), "processes": processes}
 
 
 # -- the sitting ----------------------------------------------------------------------------------------
@@ -204,7 +208,8 @@ def markdown(record: dict, argv) -> str:
              f"Samples per second, the fastest of {record['rounds']} rounds"
              f"{passes_text(record.get('passes', 1))} of about {record['seconds']} s and "
              f"at least {record.get('min_batches', 2)} batches (the recipe's batch size for training, 256 for inference); peak resident memory of the process (which "
-             "includes the framework itself). Ratios are against the fastest Keras backend for that model in float32.", "",
+             "includes the framework itself) and of its helper, where the scratch engine trained on two processes "
+             "(dualnet/scratch/split.py). Ratios are against the fastest Keras backend for that model in float32.", "",
              "| model | kind | engine / backend | train samples/s | predict samples/s | peak MB | train ÷ fastest Keras "
              "| raw train rounds |", "|---|---|---|---|---|---|---|---|"]
     for model_id, entry in record["results"].items():
@@ -212,7 +217,8 @@ def markdown(record: dict, argv) -> str:
         fastest = max(keras.values()) if keras else None
         for name, v in entry["configs"].items():
             ratio = "" if fastest is None else f"{max(v['train']) / fastest:.2f}"
-            lines.append(f"| {model_id} | {entry['kind']} | {name} | {max(v['train']):.1f} | {max(v['infer']):.1f} | "
+            shown = f"{name}, {v['processes']} processes" if v.get("processes", 1) > 1 else name
+            lines.append(f"| {model_id} | {entry['kind']} | {shown} | {max(v['train']):.1f} | {max(v['infer']):.1f} | "
                          f"{v['peak_mb']:.0f} | {ratio} | {', '.join(f'{r:.0f}' for r in v['train'])} |")
     lines += ["", "Fastest Keras backend by kind of network: " + "; ".join(
         f"{kind}: {backend}" for kind, backend in fastest_by_kind(record).items())]

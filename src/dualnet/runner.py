@@ -85,13 +85,13 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
     engine = get_engine(options.engine, options.embedding_updates, options.precision)
     engine.seed(options.seed)
     rng = np.random.default_rng(options.seed)
-    config["engine"] = engine.describe()
     # Data first: a text model's size depends on the corpus's vocabulary.
     splits = prepare(recipe, options, rng) if recipe.kind == "train" else None
     epochs = options.epochs or recipe.epochs
     batch_size = options.batch_size or recipe.batch_size
     steps = epochs * steps_per_epoch(splits, batch_size) if splits else 1  # for a learning-rate schedule
     model = engine.build(recipe, training_steps=steps, **(splits.model_args if splits else {}))
+    config["engine"] = engine.describe()  # after build: what the engine chose for this model
     # The folder only now, with data and model ready: a run that cannot start leaves nothing behind.
     run_dir = Path(resume) if resume else create_run_dir(options.out, recipe.id)
     summary = engine.summary(model, recipe)

@@ -9,6 +9,7 @@ import numpy as np
 from dualnet import allocator, scratch
 from dualnet.blas import kernels_in_use
 from dualnet.engines import averaged_once, build_sequential
+from dualnet.scratch.split import processes_allowed, splittable
 
 
 class ScratchEngine:
@@ -20,16 +21,17 @@ class ScratchEngine:
         if embedding_updates not in self.EMBEDDING_UPDATES:
             raise ValueError(f"embedding updates must be {' or '.join(self.EMBEDDING_UPDATES)}, not {embedding_updates!r}")
         self.embedding_updates = embedding_updates
+        self.processes = 1  # 2 once a model it built trains half of each batch in a helper (split.py)
 
     def describe(self) -> dict:
         return {"engine": "scratch", "numpy": np.__version__, "python": platform.python_version(),
                 "openblas_kernels": kernels_in_use(), "malloc": allocator.setting(),
-                "embedding_updates": self.embedding_updates}
+                "embedding_updates": self.embedding_updates, "processes": self.processes}
 
-    @staticmethod
-    def sentence() -> str:
+    def sentence(self) -> str:
         kernels = kernels_in_use()
-        return f"the scratch engine on NumPy {np.__version__}" + (f" (OpenBLAS {kernels} kernels)" if kernels else "")
+        split = ", half of each batch in a second process" if self.processes == 2 else ""
+        return f"the scratch engine on NumPy {np.__version__}" + (f" (OpenBLAS {kernels} kernels)" if kernels else "") + split
 
     @staticmethod
     def seed(seed: int) -> None:
@@ -45,6 +47,7 @@ class ScratchEngine:
                 layer.notes_gradient = True  # the Do it! book's backward, slip included
             if isinstance(layer, scratch.layers.Embedding):
                 layer.sparse_updates = self.embedding_updates == "sparse"
+        self.processes = 2 if processes_allowed() >= 2 and splittable(model) else 1
         return model
 
     @staticmethod
@@ -64,13 +67,16 @@ class ScratchEngine:
         validation = None if splits.x_val is None else (splits.x_val, splits.y_val)
         spans = [(initial_epoch, epochs)] if epoch_inputs is None else [(e, e + 1) for e in range(initial_epoch, epochs)]
         history: dict[str, list[float]] = {}
-        with averaged_once(model.optimizer, model.trainable_weights):
-            for first, end in spans:
-                x = splits.x_train if epoch_inputs is None else epoch_inputs(first)
-                logs = model.fit(x, splits.y_train, batch_size=batch_size, epochs=end, validation_data=validation,
-                                 shuffle=True, verbose=0, callbacks=list(callbacks), initial_epoch=first).history
-                for key, values in logs.items():
-                    history.setdefault(key, []).extend(values)
+        try:
+            with averaged_once(model.optimizer, model.trainable_weights):
+                for first, end in spans:
+                    x = splits.x_train if epoch_inputs is None else epoch_inputs(first)
+                    logs = model.fit(x, splits.y_train, batch_size=batch_size, epochs=end, validation_data=validation,
+                                     shuffle=True, verbose=0, callbacks=list(callbacks), initial_epoch=first).history
+                    for key, values in logs.items():
+                        history.setdefault(key, []).extend(values)
+        finally:
+            model.close()  # the helper process, if the model trained with one: training is over
         return history
 
     def evaluate(self, model, x, y, batch_size: int) -> dict:

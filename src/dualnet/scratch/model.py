@@ -18,6 +18,7 @@ from dualnet.scratch.layers.base import Layer, LayerInputError
 from dualnet.scratch.layers.core import Input
 from dualnet.scratch.layers.recurrent import RecurrentLayer
 from dualnet.scratch.random import generator
+from dualnet.scratch.split import BatchSplit, processes_allowed, splittable
 from dualnet.scratch.threads import blas_threads
 
 
@@ -44,6 +45,7 @@ class Sequential:
         self.optimizer = self.loss = None
         self.metric_names: list[str] = []
         self.stop_training = False
+        self.batch_split: BatchSplit | None = None  # the helper process fit() may train with (split.py)
         for layer in layers:
             self.add(layer)
 
@@ -161,7 +163,14 @@ class Sequential:
         return loss, output, grad
 
     def train_on_batch(self, x, y) -> dict:
-        loss, output, _ = self.loss_and_gradients(x, y)
+        return self.train_step(x, y, None)
+
+    def train_step(self, x, y, split: BatchSplit | None) -> dict:
+        """One update from the batch (x, y); with `split`, half of the batch is computed in its helper."""
+        if split is not None and len(x) > 1:
+            loss, output = split.loss_and_gradients(self, x, y)
+        else:
+            loss, output, _ = self.loss_and_gradients(x, y)
         if not math.isfinite(loss):
             return {"loss": loss}
         trainable = self.trainable_layers()
@@ -175,6 +184,22 @@ class Sequential:
         if "accuracy" in self.metric_names:
             logs["accuracy"] = float(self._accuracy(y, output).mean())
         return logs
+
+    def helper_for_fit(self) -> BatchSplit | None:
+        """The helper process that takes half of each training batch, holding this model as it is now,
+        where split.py says the split pays; else None."""
+        if processes_allowed() < 2 or not splittable(self):
+            return None
+        if self.batch_split is None:
+            self.batch_split = BatchSplit()
+        self.batch_split.prepare(self)
+        return self.batch_split
+
+    def close(self) -> None:
+        """Stop the helper process, if fit() started one (it also stops with the model or at exit)."""
+        if self.batch_split is not None:
+            self.batch_split.close()
+            self.batch_split = None
 
     # -- the Keras loop ---------------------------------------------------------
     def fit(self, x, y, batch_size=32, epochs=1, verbose="auto", callbacks=(), validation_split=0.0,
@@ -200,6 +225,7 @@ class Sequential:
         history = History()
         rng = generator()
         self.stop_training = False
+        split = self.helper_for_fit() if epochs > initial_epoch else None
         for epoch in range(initial_epoch, epochs):
             good_weights = self.get_weights()
             call(callbacks, "on_epoch_begin", epoch)
@@ -207,7 +233,7 @@ class Sequential:
             seen, sums = 0, {}
             for step in range(steps):
                 batch = order[step * batch_size:(step + 1) * batch_size]
-                logs = self.train_on_batch(x[batch], y[batch])
+                logs = self.train_step(x[batch], y[batch], split)
                 if not math.isfinite(logs["loss"]):
                     self.set_weights(good_weights)
                     raise NonFiniteLossError(
