@@ -158,3 +158,10 @@ def test_a_script_without_a_main_guard_trains_on_two_processes(tmp_path):
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["helper", "2"]
+
+
+def test_a_step_without_a_helper_says_how_to_start_one(helper):
+    model = recurrent_model()
+    x, y = data(4)
+    with pytest.raises(split.HelperError, match=r"prepare\(model\) starts one"):
+        helper.loss_and_gradients(model, x, y)

@@ -6,8 +6,8 @@ The other core can take half of every batch instead: the model's mean loss over 
 gradient the two halves' gradients, each weighted by its share of the batch, so the helper computes
 forward and backward for the second half while this process does the first, and the optimizer then
 updates once, here, as for the whole batch. The result is the one-process step's up to float32
-rounding (the sums run in another order); measured 1.16-1.43x as fast on mult-lstm and mult-gru
-on two AMD EPYC Zen 3 cores (bench/batch_split.py).
+rounding (the sums run in another order); a training step of mult-lstm and mult-gru measured
+1.03-1.43x as fast on two AMD EPYC Zen 3 cores (medians of four sittings, bench/batch_split.py).
 
 Only where that identity holds and pays: every layer SimpleRNN, LSTM, GRU or Dense (no
 BatchNormalization, whose statistics are the whole batch's; no Dropout, whose masks would come from
@@ -45,7 +45,9 @@ class HelperError(RuntimeError):
 
 def processes_allowed() -> int:
     """How many processes a model may train on: DUALNET_PROCESSES (1 or 2), else 2 where this process may
-    run on two cores or more."""
+    run on two cores or more. Always 1 off POSIX systems: the helper is handed its socket by descriptor."""
+    if os.name != "posix":
+        return 1
     setting = os.environ.get(ENVIRONMENT, "").strip()
     if setting:
         if setting not in ("1", "2"):
@@ -138,6 +140,8 @@ class BatchSplit:
         return (half * loss + (n - half) * their_loss) / n, np.concatenate([output, their_output])
 
     def _send(self, message) -> None:
+        if self.connection is None:
+            raise HelperError("no helper process: prepare(model) starts one")
         try:
             self.connection.send(message)
         except (BrokenPipeError, OSError) as exc:
@@ -160,9 +164,9 @@ class BatchSplit:
 
 
 def start_helper():
-    """A fresh interpreter running `serve`, and our end of a socket
-    pair to it. Not multiprocessing's spawn: that imports the caller's main module again, which breaks
-    a student's script without an `if __name__ == "__main__":` guard."""
+    """A fresh interpreter running `serve`, and our end of a socket pair to it. Not multiprocessing's
+    spawn: that imports the caller's main module again, which breaks a student's script that has no
+    `if __name__ == "__main__":` guard."""
     ours, theirs = socket.socketpair()
     package_root = str(Path(__file__).resolve().parents[2])  # where `dualnet` was imported from
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package_root,
