@@ -165,3 +165,17 @@ def test_a_step_without_a_helper_says_how_to_start_one(helper):
     x, y = data(4)
     with pytest.raises(split.HelperError, match=r"prepare\(model\) starts one"):
         helper.loss_and_gradients(model, x, y)
+
+
+@pytest.mark.parametrize("setting, processes", [("2", 2), ("1", 1)])
+def test_the_engine_says_whether_a_run_splits_its_batches(monkeypatch, setting, processes):
+    from dualnet import experiments
+    from dualnet.engines.scratch_engine import ScratchEngine
+
+    monkeypatch.setenv(split.ENVIRONMENT, setting)
+    engine = ScratchEngine()
+    engine.build(experiments.get("mult-gru"))
+    assert engine.describe()["processes"] == processes
+    assert ("second process" in engine.sentence()) == (processes == 2)
+    engine.build(experiments.get("fashion-cnn-pool"))  # convolutions: never split
+    assert engine.describe()["processes"] == 1 and "second process" not in engine.sentence()
