@@ -9,7 +9,7 @@ import numpy as np
 from dualnet import allocator, scratch
 from dualnet.blas import kernels_in_use
 from dualnet.engines import averaged_once, build_sequential
-from dualnet.scratch.split import processes_allowed, splittable
+from dualnet.scratch.split import will_split
 
 
 class ScratchEngine:
@@ -47,7 +47,7 @@ class ScratchEngine:
                 layer.notes_gradient = True  # the Do it! book's backward, slip included
             if isinstance(layer, scratch.layers.Embedding):
                 layer.sparse_updates = self.embedding_updates == "sparse"
-        self.processes = 2 if processes_allowed() >= 2 and splittable(model) else 1
+        self.processes = 2 if will_split(model) else 1
         return model
 
     @staticmethod

@@ -18,7 +18,7 @@ from dualnet.scratch.layers.base import Layer, LayerInputError
 from dualnet.scratch.layers.core import Input
 from dualnet.scratch.layers.recurrent import RecurrentLayer
 from dualnet.scratch.random import generator
-from dualnet.scratch.split import BatchSplit, processes_allowed, splittable
+from dualnet.scratch.split import BatchSplit, will_split
 from dualnet.scratch.threads import blas_threads
 
 
@@ -188,7 +188,7 @@ class Sequential:
     def helper_for_fit(self) -> BatchSplit | None:
         """The helper process that takes half of each training batch, holding this model as it is now,
         where split.py says the split pays; else None."""
-        if processes_allowed() < 2 or not splittable(self):
+        if not will_split(self):
             return None
         if self.batch_split is None:
             self.batch_split = BatchSplit()

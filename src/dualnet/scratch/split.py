@@ -69,6 +69,11 @@ def splittable(model) -> bool:
             and sum(w.size for w in model.trainable_weights()) <= MAX_WEIGHTS)
 
 
+def will_split(model) -> bool:
+    """Whether fit() trains this model with a helper process: allowed here, and exact and paying for it."""
+    return processes_allowed() >= 2 and splittable(model)
+
+
 def gradients(model) -> list[np.ndarray]:
     return [g for layer in model.trainable_layers() for g in layer.grads]
 
