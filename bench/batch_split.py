@@ -31,8 +31,11 @@ def compare(model_id: str, rounds: int, steps: int) -> tuple[dict, list[float]]:
     engine.seed(0)
     model = engine.build(recipe)
     rng = np.random.default_rng(0)
-    shape = (recipe.batch_size,) + tuple(model.layers[0].input_shape)
-    x = rng.standard_normal(shape).astype(np.float32)
+    steps, width = model.layers[0].input_shape
+    if recipe.index_inputs:  # word indices, as the runner hands them over, not their one-hot vectors
+        x = rng.integers(0, width, (recipe.batch_size, steps))
+    else:
+        x = rng.standard_normal((recipe.batch_size, steps, width)).astype(np.float32)
     y = rng.standard_normal((recipe.batch_size,) + tuple(model.output_shape)).astype(np.float32)
     helper = BatchSplit()
     try:

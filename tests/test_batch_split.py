@@ -80,7 +80,8 @@ def test_only_models_where_the_split_is_exact_and_pays_are_split(monkeypatch):
     dense_only = scratch.Sequential([L.Input((4,)), L.Dense(2)])
     with_dropout = scratch.Sequential([L.Input((12, 2)), L.LSTM(4), L.Dropout(0.5), L.Dense(1)])
     with_embedding = scratch.Sequential([L.Input((12,)), L.Embedding(50, 4), L.LSTM(4), L.Dense(1)])
-    for model in (dense_only, with_dropout, with_embedding):
+    simple_only = scratch.Sequential([L.Input((12, 2)), L.SimpleRNN(4), L.Dense(1)])  # too cheap a step
+    for model in (dense_only, with_dropout, with_embedding, simple_only):
         assert not split.splittable(model)
     monkeypatch.setattr(split, "MAX_WEIGHTS", 100)  # too many weights to send with every batch
     assert not split.splittable(recurrent_model())
