@@ -37,9 +37,13 @@ def pinned_environment() -> dict:
     """The settings every training process gets, so that two runs can only differ by their own doing."""
     from dualnet.blas import kernels_in_use
 
+    from dualnet.scratch.split import processes_allowed
+
     kernels = kernels_in_use()
     pinned = {"DUALNET_OPENBLAS_CORETYPE": kernels or "keep",
-              "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")}
+              "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1"),
+              # the scratch engine's helper process adds the batch's halves in its own order
+              "DUALNET_PROCESSES": str(processes_allowed())}
     return pinned
 
 
