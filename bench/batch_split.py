@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 
 import dualnet  # noqa: F401  (before NumPy: it chooses OpenBLAS's kernels)
 import numpy as np
@@ -22,7 +21,9 @@ import numpy as np
 from dualnet import experiments
 from dualnet.engines.scratch_engine import ScratchEngine
 from dualnet.machine import cpu_model, vector_extensions
-from dualnet.scratch.split import BatchSplit, gradients
+from dualnet.scratch.split import BatchSplit
+
+from alternating import alternating_rounds  # bench/, this script's folder
 
 
 def compare(model_id: str, rounds: int, steps: int) -> tuple[dict, list[float]]:
@@ -31,31 +32,23 @@ def compare(model_id: str, rounds: int, steps: int) -> tuple[dict, list[float]]:
     engine.seed(0)
     model = engine.build(recipe)
     rng = np.random.default_rng(0)
-    steps, width = model.layers[0].input_shape
+    length, width = model.layers[0].input_shape  # time steps and features; `steps` is the timed steps a round
     if recipe.index_inputs:  # word indices, as the runner hands them over, not their one-hot vectors
-        x = rng.integers(0, width, (recipe.batch_size, steps))
+        x = rng.integers(0, width, (recipe.batch_size, length))
     else:
-        x = rng.standard_normal((recipe.batch_size, steps, width)).astype(np.float32)
+        x = rng.standard_normal((recipe.batch_size, length, width)).astype(np.float32)
     y = rng.standard_normal((recipe.batch_size,) + tuple(model.output_shape)).astype(np.float32)
     helper = BatchSplit()
     try:
         helper.prepare(model)
         whole_loss, _, _ = model.loss_and_gradients(x, y)
-        whole = [g.copy() for g in gradients(model)]  # the layers overwrite their gradient arrays each step
+        whole = [g.copy() for g in model.gradients()]  # the layers overwrite their gradient arrays each step
         split_loss, _ = helper.loss_and_gradients(model, x, y)
         np.testing.assert_allclose(split_loss, whole_loss, rtol=1e-4)
-        for a, b in zip(gradients(model), whole):
+        for a, b in zip(model.gradients(), whole):
             np.testing.assert_allclose(a, b, rtol=1e-3, atol=1e-5 * float(np.abs(b).max()))
-        ratios, best = [], {"one": float("inf"), "two": float("inf")}
-        for round_ in range(rounds):
-            times = {}
-            for way in (("one", "two") if round_ % 2 else ("two", "one")):
-                started = time.perf_counter()
-                for _ in range(steps):
-                    model.train_step(x, y, None if way == "one" else helper)
-                times[way] = (time.perf_counter() - started) / steps * 1e3
-                best[way] = min(best[way], times[way])
-            ratios.append(times["one"] / times["two"])
+        best, ratios = alternating_rounds({"one": lambda: model.train_step(x, y, None),
+                                           "two": lambda: model.train_step(x, y, helper)}, rounds, steps)
     finally:
         helper.close()
     return best, ratios
