@@ -17,7 +17,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import dualnet  # noqa: F401  (before NumPy: it chooses OpenBLAS's kernels)
@@ -26,6 +25,8 @@ import numpy as np
 from dualnet.machine import cpu_model, vector_extensions
 from dualnet.scratch.layers import recurrent as current
 from dualnet.scratch.threads import blas_threads
+
+from alternating import alternating_rounds  # bench/, this script's folder
 
 MODULE = "src/dualnet/scratch/layers/recurrent.py"
 
@@ -66,17 +67,8 @@ def compare(then, name, rounds, steps):
     (d_then, g_then), (d_now, g_now) = (train_step(nets[k], x, upstream) for k in ("then", "now"))
     for a, b in zip([d_then] + g_then, [d_now] + g_now):
         np.testing.assert_allclose(a, b, rtol=2e-3, atol=1e-6)
-    ratios, best = [], {"then": float("inf"), "now": float("inf")}
-    for round_ in range(rounds):
-        times = {}
-        for key in (("then", "now") if round_ % 2 else ("now", "then")):
-            started = time.perf_counter()
-            for _ in range(steps):
-                train_step(nets[key], x, upstream)
-            times[key] = (time.perf_counter() - started) / steps * 1e3
-            best[key] = min(best[key], times[key])
-        ratios.append(times["then"] / times["now"])
-    return best, ratios
+    return alternating_rounds({key: lambda key=key: train_step(nets[key], x, upstream) for key in ("then", "now")},
+                              rounds, steps)
 
 
 def main(argv=None) -> None:

@@ -40,7 +40,7 @@ def helper():
 
 def whole_batch(model, x, y):
     loss, output, _ = model.loss_and_gradients(x, y)
-    return loss, output.copy(), [g.copy() for g in split.gradients(model)]
+    return loss, output.copy(), [g.copy() for g in model.gradients()]
 
 
 def test_a_split_batch_has_the_whole_batchs_loss_outputs_and_gradients(helper):
@@ -51,8 +51,8 @@ def test_a_split_batch_has_the_whole_batchs_loss_outputs_and_gradients(helper):
     split_loss, split_output = helper.loss_and_gradients(model, x, y)
     assert split_loss == pytest.approx(loss, rel=1e-12)
     np.testing.assert_allclose(split_output, output, rtol=1e-12)
-    assert len(split.gradients(model)) == len(grads) == 11  # 3 per recurrent layer, 2 for Dense
-    for got, expected in zip(split.gradients(model), grads):
+    assert len(model.gradients()) == len(grads) == 11  # 3 per recurrent layer, 2 for Dense
+    for got, expected in zip(model.gradients(), grads):
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-14)
 
 

@@ -101,6 +101,10 @@ class Sequential:
         """What the optimizer updates, in the order of its state (and of the layers' grads)."""
         return [w for layer in self.trainable_layers() for w in layer.trainable_weights]
 
+    def gradients(self) -> list[np.ndarray]:
+        """The last backward pass's gradients, in the order of trainable_weights."""
+        return [g for layer in self.trainable_layers() for g in layer.grads]
+
     def get_weights(self) -> list[np.ndarray]:
         return [w.copy() for w in self.weights()]
 
@@ -173,10 +177,9 @@ class Sequential:
             loss, output, _ = self.loss_and_gradients(x, y)
         if not math.isfinite(loss):
             return {"loss": loss}
-        trainable = self.trainable_layers()
-        self.optimizer.apply(self.trainable_weights(),
-                             [g for layer in trainable for g in layer.grads],
-                             [s for layer in trainable for s in (layer.grad_squares or [None] * len(layer.grads))])
+        self.optimizer.apply(self.trainable_weights(), self.gradients(),
+                             [s for layer in self.trainable_layers()
+                              for s in (layer.grad_squares or [None] * len(layer.grads))])
         return self.batch_logs(loss, y, output)
 
     def batch_logs(self, loss, y, output) -> dict:

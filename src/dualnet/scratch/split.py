@@ -75,10 +75,6 @@ def will_split(model) -> bool:
     return processes_allowed() >= 2 and splittable(model)
 
 
-def gradients(model) -> list[np.ndarray]:
-    return [g for layer in model.trainable_layers() for g in layer.grads]
-
-
 def serve(connection) -> None:
     """The helper's loop: ("model", model) replaces the model it holds; ("batch", inputs, targets,
     weights) is answered with ("done", loss, outputs, gradients) or ("error", traceback text); None ends it."""
@@ -99,7 +95,7 @@ def serve(connection) -> None:
             for mine, theirs in zip(model.trainable_weights(), weights):
                 mine[...] = theirs
             loss, output, _ = model.loss_and_gradients(x, y)
-            connection.send(("done", loss, output, gradients(model)))
+            connection.send(("done", loss, output, model.gradients()))
         except Exception:  # sent back whole: the parent raises it with its own step's context
             connection.send(("error", traceback.format_exc()))
 
@@ -140,7 +136,7 @@ class BatchSplit:
             self.close()
             raise HelperError(f"the helper process failed on the second half of the batch:\n{answer[1]}")
         _, their_loss, their_output, their_gradients = answer
-        for g, other in zip(gradients(model), their_gradients):
+        for g, other in zip(model.gradients(), their_gradients):
             g *= g.dtype.type(half / n)
             g += other * g.dtype.type((n - half) / n)
         return (half * loss + (n - half) * their_loss) / n, np.concatenate([output, their_output])
