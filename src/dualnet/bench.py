@@ -62,7 +62,7 @@ MIN_BATCHES = 30
 def round_samples(rate: float, seconds: float, batch: int, min_batches: int = MIN_BATCHES) -> int:
     """Samples in one round: about `seconds` at the measured rate, in whole batches, and at least
     `min_batches` of them, so that a slow network (VGG at batch 32: ten batches in 3 s) is not timed on a
-    handful of steps. (It does not make a round read what the runner's long epochs do: see the README.)"""
+    handful of steps. (It does not make a round read what the runner's long epochs do: see docs/fast-recipes.md.)"""
     return max(batch * min_batches, int(rate * seconds) // batch * batch)
 
 
