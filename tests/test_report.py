@@ -88,3 +88,23 @@ def test_a_recipe_beyond_the_notes_is_shown_against_its_goal_and_left_out_of_the
     means = seed_means(rows)
     assert "| mult-gru-fast | scratch | 0, 1 | correctness | 99.78% | 0.45 points | goal >= 99.5% | +0.28 (to the goal) |" in means
     assert "current recipes only): 1 of 1.\n" in means  # the goal is not the notes: not in the band's count
+
+
+def test_a_run_with_nothing_to_compare_with_shows_its_test_loss(tmp_path):
+    """Text generation has no figure in the notes: its row and its mean show the held-out loss as a
+    number (not a percentage), with no notes, no difference, and no place in the band's count."""
+    folders = []
+    for seed, loss in ((0, 10.5521), (1, 10.5581)):
+        folder = tmp_path / f"run{seed}"
+        folder.mkdir()
+        (folder / "config.json").write_text(json.dumps({
+            "experiment": {"id": "textgen-word"}, "options": {"seed": seed}, "started": "2026-12-08T01:43:00+0000",
+            "engine": {"engine": "keras", "backend": "tensorflow", "shuffle": "a new order each epoch"}}))
+        (folder / "metrics.json").write_text(json.dumps({"epochs": 50, "test_loss": loss, "notes": None}))
+        folders.append(folder)
+    rows = in_course_order([summarize(f) for f in folders] + [row("fashion-dense", ours=0.815)])
+    table = markdown_table([r for r in rows if r["experiment"] == "textgen-word"])
+    assert "| textgen-word | keras (tensorflow) | 0 | 50 | test_loss | 10.55 |  |  |  |" in table
+    means = seed_means(rows)
+    assert "| textgen-word | keras (tensorflow) | 0, 1 | test_loss | 10.56 | 0.006 |  |  |" in means
+    assert "current recipes only): 1 of 1.\n" in means

@@ -80,6 +80,8 @@ def summarize(run_dir: Path) -> dict:
     goal = config["experiment"].get("goal")
     if not notes and goal and goal["metric"] in metrics:  # a recipe beyond the notes: its figure, no notes' one
         notes = {"metric": goal["metric"], "ours": metrics[goal["metric"]]}
+    elif not notes and "test_loss" in metrics:  # nothing to compare with (text generation): the held-out loss
+        notes = {"metric": "test_loss", "ours": metrics["test_loss"]}
     engine = config.get("engine", {})
     label = outdated(config)
     return {"id": config["experiment"]["id"] + (f" ({label})" if label else ""),
@@ -93,14 +95,26 @@ def summarize(run_dir: Path) -> dict:
             "started": config.get("started", ""), "run": str(run_dir)}
 
 
+def figure(metric: str, value, digits: int = 4) -> str:
+    """A run's figure as the table shows it: a loss as a number (`digits` significant digits: seq-predict's
+    is about 0.001, text generation's 2-15), anything else as a percentage."""
+    if value is None:
+        return ""
+    return f"{value:.{digits}g}" if metric.endswith("loss") else f"{value:.2%}"
+
+
+def spread(metric: str, values: list[float]) -> str:
+    width = max(values) - min(values)
+    return figure(metric, width, digits=2) if metric.endswith("loss") else f"{100 * width:.2f} points"
+
+
 def markdown_table(rows: list[dict]) -> str:
     head = ("| experiment | engine | seed | epochs | metric | ours | notes | difference (points) | within ±1 | train s | "
             "seen in the run | run |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:
-        fmt = lambda v: "" if v is None else f"{v:.2%}"  # noqa: E731
         lines.append(f"| {r['id']}{' (limited)' if r['limited'] else ''} | {r['engine']} | {r['seed']} | {r['epochs']} "
-                     f"| {r['metric']} | {fmt(r['ours'])} | {fmt(r['notes']) or goal_text(r)} | "
+                     f"| {r['metric']} | {figure(r['metric'], r['ours'])} | {figure(r['metric'], r['notes']) or goal_text(r)} | "
                      f"{'' if r['difference_points'] is None else r['difference_points']:} | "
                      f"{'' if r['within_1_point'] is None else ('yes' if r['within_1_point'] else 'no')} | "
                      f"{r['train_seconds']} | {r.get('seen', '')} | {r['run']} |")
@@ -116,12 +130,13 @@ def seed_means(rows: list[dict]) -> str:
     lines = ["| experiment | engine | seeds | metric | mean | spread (max - min) | notes | difference (points) |",
              "|---|---|---|---|---|---|---|---|"]
     for (experiment, engine), runs in groups.items():  # rows come in the course's order
-        values = [r["ours"] for r in runs]
         mean, first = mean_of(runs), runs[0]
-        value, name = against(first)
+        reference, difference = against(first), ""
+        if reference is not None:
+            difference = f"{100 * (mean - reference[0]):+.2f}{' (to the goal)' if first['notes'] is None else ''}"
         lines.append(f"| {experiment} | {engine} | {', '.join(str(r['seed']) for r in runs)} | {first['metric']} | "
-                     f"{mean:.2%} | {100 * (max(values) - min(values)):.2f} points | {name} | "
-                     f"{100 * (mean - value):+.2f}{' (to the goal)' if first['notes'] is None else ''} |")
+                     f"{figure(first['metric'], mean)} | {spread(first['metric'], [r['ours'] for r in runs])} | "
+                     f"{'' if reference is None else reference[1]} | {difference} |")
     return "\n".join(lines) + "\n" + band_count(groups)
 
 
@@ -131,12 +146,14 @@ def goal_text(row: dict) -> str:
     return f"goal >= {goal['at_least']:.1%}" if goal and row.get("notes") is None else ""
 
 
-def against(row: dict) -> tuple[float, str]:
+def against(row: dict) -> tuple[float, str] | None:
     """What a run's figure is compared with, and how to name it: the notes' figure, or for a recipe
-    beyond the notes the figure its goal asks for."""
+    beyond the notes the figure its goal asks for; None where there is neither (text generation)."""
     if row.get("notes") is not None:
         return row["notes"], f"{row['notes']:.2%}"
-    return row["goal"]["at_least"], goal_text(row)
+    if row.get("goal"):
+        return row["goal"]["at_least"], goal_text(row)
+    return None
 
 
 def mean_of(runs: list[dict]) -> float:

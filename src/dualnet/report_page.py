@@ -8,7 +8,7 @@ import html
 import os
 from pathlib import Path
 
-from dualnet.report import against, goal_text
+from dualnet.report import against, figure, goal_text
 from dualnet.rundir import write_text
 
 CHAPTERS = {"cnn": "합성곱 신경망 (CNN) · book ch. 6, Do it! ch. 08",
@@ -33,10 +33,6 @@ CHECK_IMAGES = ("window.addEventListener('load', () => { const all = [...documen
                 "document.body.dataset.imagesLoaded = ok + '/' + all.length; });")
 
 
-def percent(value) -> str:
-    return "" if value is None else f"{value:.2%}"
-
-
 def _run_table(runs: list[dict]) -> str:
     head = ("<tr><th>engine (backend)</th><th>seed</th><th>epochs</th><th>wall time</th><th>ours</th>"
             "<th>notes</th><th>difference</th><th>in the band</th><th>seen in the run</th></tr>")
@@ -47,7 +43,8 @@ def _run_table(runs: list[dict]) -> str:
         difference = "" if r["difference_points"] is None else f"{r['difference_points']:+.2f} points"
         wall = "" if r.get("wall_seconds") is None else f"{r['wall_seconds'] / 60:.1f} min"
         rows.append(f"<tr><td class='text'>{html.escape(r['engine'])}</td><td>{r['seed']}</td><td>{r['epochs']}</td>"
-                    f"<td>{wall}</td><td>{percent(r['ours'])}</td><td>{percent(r['notes']) or html.escape(goal_text(r))}</td><td>{difference}</td>"
+                    f"<td>{wall}</td><td>{figure(r['metric'], r['ours'])}</td>"
+                    f"<td>{figure(r['metric'], r['notes']) or html.escape(goal_text(r))}</td><td>{difference}</td>"
                     f"<td>{verdict}</td><td class='text'>{html.escape(r.get('seen', ''))}</td></tr>")
     return f"<table>{head}{''.join(rows)}</table>"
 
@@ -60,11 +57,17 @@ def _means(runs: list[dict]) -> str:
     if not by_engine:
         return ""
     first = next(r for r in runs if r["ours"] is not None)
-    value, name = against(first)
-    items = [f"{html.escape(engine)}: {sum(v) / len(v):.2%} ± {(max(v) - min(v)) / 2:.2%} over {len(v)} seed"
-             f"{'s' if len(v) > 1 else ''} ({100 * (sum(v) / len(v) - value):+.2f} points)" for engine, v in by_engine.items()]
-    reference = html.escape(name) if first["notes"] is None else f"the notes: {name}"
-    return f"<p>mean ± half the spread: {'; '.join(items)}; {reference}</p>"
+    metric, reference = first["metric"], against(first)
+    items = []
+    for engine, v in by_engine.items():
+        mean = sum(v) / len(v)
+        item = (f"{html.escape(engine)}: {figure(metric, mean)} ± {figure(metric, (max(v) - min(v)) / 2, digits=2)} over "
+                f"{len(v)} seed{'s' if len(v) > 1 else ''}")
+        items.append(item if reference is None else f"{item} ({100 * (mean - reference[0]):+.2f} points)")
+    if reference is None:
+        return f"<p>{html.escape(metric)}, mean ± half the spread: {'; '.join(items)}</p>"
+    name = html.escape(reference[1]) if first["notes"] is None else f"the notes: {reference[1]}"
+    return f"<p>mean ± half the spread: {'; '.join(items)}; {name}</p>"
 
 
 def _pictures(run: dict, page_dir: Path) -> str:
