@@ -46,6 +46,18 @@ def test_an_mse_recipe_that_never_halves_its_val_loss_stayed_on_the_plateau(tmp_
     assert seen(folder, config) == ""
 
 
+def test_a_classifier_that_predicts_one_class_throughout_is_named(tmp_path):
+    flat = [0.0588] + [0.106104] * 9  # textgen-word's: one word predicted from epoch 2 on
+    folder, config = run_folder(tmp_path, {"accuracy": flat, "loss": [9.8 - 0.4 * i for i in range(10)]}, {})
+    assert seen(folder, config) == ("one prediction throughout: training accuracy 10.61% at every epoch from 2 "
+                                    "to 10 (the share of the class it always predicts)")
+    (folder / "history.csv").unlink()
+    folder.rename(tmp_path / "old")
+    learning = flat[:-1] + [0.1062]  # one epoch's move is learning
+    folder, config = run_folder(tmp_path, {"accuracy": learning, "loss": [9.8 - 0.4 * i for i in range(10)]}, {})
+    assert seen(folder, config) == ""
+
+
 def test_the_augmented_recipes_validation_is_named(tmp_path):
     folder, config = run_folder(tmp_path, {"loss": [0.5] * 3, "val_loss": [0.4] * 3},
                                 {"augmentation": {"fraction": 0.5}},

@@ -1,6 +1,6 @@
 """What a finished run's own record shows beyond its figure: the behaviours some of the notes' recipes
 are known for (fashion-cnn overfits, mult-simplernn never learns the task, fashion-vgg-aug validates on
-augmented copies), measured on each run from its history and config, so the report states what
+augmented copies, textgen-word on a small corpus predicts one word), measured on each run from its history and config, so the report states what
 happened instead of assuming it."""
 
 from __future__ import annotations
@@ -36,6 +36,16 @@ def plateau(history: dict, loss: str) -> str | None:
     return None
 
 
+def one_prediction(history: dict) -> str | None:
+    """A classifier whose training accuracy does not move from its second epoch to its last: it predicts
+    the same class (or token) for every sample (textgen-word on a small corpus: 4 steps an epoch)."""
+    accuracy = history.get("accuracy", [])
+    if len(accuracy) < 5 or max(accuracy[1:]) - min(accuracy[1:]) > 1e-6:
+        return None
+    return (f"one prediction throughout: training accuracy {accuracy[-1]:.2%} at every epoch from 2 to "
+            f"{len(accuracy)} (the share of the class it always predicts)")
+
+
 def augmented_validation(config: dict) -> str | None:
     """The notes' augmented recipe appends its copies after the originals and validates on the last
     fraction, so the validation images are mostly (or all) augmented copies of images from the whole set."""
@@ -55,5 +65,5 @@ def seen(run_dir: Path, config: dict) -> str:
     path = Path(run_dir) / "history.csv"
     history = read_history_csv(path) if path.is_file() else {}
     found = [overfitting(history), plateau(history, config.get("experiment", {}).get("loss", "")),
-             augmented_validation(config)]
+             one_prediction(history), augmented_validation(config)]
     return "; ".join(text for text in found if text)
