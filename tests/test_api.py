@@ -54,3 +54,20 @@ def test_compare_two_runs_in_one_figure(fashion_dir, tmp_path):
     assert values == sorted(values, reverse=True) and values[0] > 0  # two seeds differ; largest first
     with pytest.raises(ValueError, match="two run folders of fashion-cnn"):
         dualnet.api.compare("fashion-cnn", runs=[first, second])
+
+
+def test_a_run_ends_by_saying_what_its_history_shows(fashion_dir, tmp_path, capsys, monkeypatch):
+    """The runner prints the report's observations of the finished run (dualnet.observations, tested on
+    histories of their own), read from the run's written history."""
+    def seen(run_dir, config):
+        assert (run_dir / "history.csv").is_file()
+        return f"something in {config['experiment']['id']}'s history"
+
+    monkeypatch.setattr("dualnet.runner.seen", seen)
+    dualnet.run("fashion-dense", engine="scratch", epochs=1, limit=64, data_dir=str(fashion_dir), verify=False,
+                out=str(tmp_path), inside=False)
+    assert "seen in the run: something in fashion-dense's history" in capsys.readouterr().out
+    monkeypatch.setattr("dualnet.runner.seen", lambda run_dir, config: "")
+    dualnet.run("fashion-dense", engine="scratch", epochs=1, limit=64, data_dir=str(fashion_dir), verify=False,
+                out=str(tmp_path), inside=False)
+    assert "seen in the run" not in capsys.readouterr().out

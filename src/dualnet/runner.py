@@ -14,6 +14,7 @@ from dualnet import checkpoint, plots
 from dualnet.engines import get_engine
 from dualnet.experiments.inputs import prepare
 from dualnet.machine import machine, package_versions
+from dualnet.observations import seen
 from dualnet.progress import EpochProgress
 from dualnet.scratch.model import NonFiniteLossError
 from dualnet.rundir import atomic_path, create_run_dir, write_history_csv, write_json, write_text
@@ -140,6 +141,9 @@ def run(recipe, options: RunOptions, stream=None, resume: Path | None = None):
               file=stream)
     else:
         print(f"test loss {metrics['test_loss']:.4f}", file=stream)
+    observed = seen(run_dir, config)  # what the report will say of this run's history (overfitting, ...)
+    if observed:
+        print(f"seen in the run: {observed}", file=stream)
     result = Run(run_dir, config, history, metrics, model, splits)
     if options.inside:
         inside_view(result, stream)
