@@ -1,7 +1,7 @@
 """What a finished run's own record shows beyond its figure: the behaviours some of the notes' recipes
 are known for (fashion-cnn overfits, mult-simplernn never learns the task, fashion-vgg-aug validates on
-augmented copies, textgen-word on a small corpus predicts one word), measured on each run from its history and config, so the report states what
-happened instead of assuming it."""
+augmented copies, textgen-word on a small corpus predicts one word), measured on each run from its
+history and config, so the report states what happened instead of assuming it."""
 
 from __future__ import annotations
 
